@@ -1,0 +1,73 @@
+"""Stegvis: accessible self-assessment surveys for labour-market rehabilitation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from questionnaires import Catalogue
+from survey_app.config import (
+    Defaults,
+    default_database_uri,
+    read_secret_key,
+    settings_from_environment,
+)
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: layered settings, extensions, blueprints. Nothing else."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("STEGVIS_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings_from_environment(os.environ))
+    app.config.update(config_overrides or {})
+    _finish_config(app)
+
+    from survey_app import extensions
+
+    extensions.init_app(app)
+    app.extensions["questionnaires"] = Catalogue.from_directory(
+        app.config.get("QUESTIONNAIRE_DIR") or Catalogue.default_directory()
+    )
+
+    from survey_app import admin, auth, cli, coach, errors, evaluator, i18n, participant, templating
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(coach.bp)
+    app.register_blueprint(evaluator.bp)
+    app.register_blueprint(admin.bp)
+    cli.init_app(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    config = app.config
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or default_database_uri(app.instance_path)
+    # psycopg 3 is the driver we ship; accept the URLs hosting platforms hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri[len(prefix):]
+    config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = read_secret_key(app.instance_path)
+    if not config.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "No SECRET_KEY: set the SECRET_KEY environment variable, or run any "
+            "`survey-app` command once to create instance/secret_key."
+        )
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")

@@ -1,0 +1,51 @@
+"""Access rules, enforced once per blueprint and by scoped loaders.
+
+Staff see only their own organisation and what lies below it. An object outside
+that scope answers 404, not 403, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from survey_app.extensions import db, login_manager
+from survey_app.models import Organisation, Participant, Role, User
+
+
+def require_role(*roles: Role) -> Callable[[], WerkzeugResponse | None]:
+    """A ``before_request`` hook admitting logged-in users with one of ``roles``."""
+
+    def check() -> WerkzeugResponse | None:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+    return check
+
+
+def get_participant_or_404(participant_id: int, user: User) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not user.can_see(participant.organisation):
+        abort(404)
+    return participant
+
+
+def get_organisation_or_404(organisation_id: int, user: User) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not user.can_see(organisation):
+        abort(404)
+    return organisation
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from survey_app.auth import bp
+from survey_app.auth.forms import LoginForm
+from survey_app.extensions import db, limiter
+from survey_app.models import Role, User
+from survey_app.services import users
+
+HOME_BY_ROLE = {
+    Role.COACH: "coach.caseload",
+    Role.EVALUATOR: "evaluator.report",
+    Role.ADMIN: "admin.index",
+}
+
+
+def home_url(user: User) -> str:
+    return url_for(HOME_BY_ROLE[user.role])
+
+
+@bp.get("/")
+def index() -> WerkzeugResponse:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login() -> str | WerkzeugResponse:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(home_url(user))
+        form.email.errors.append(_("The e-mail address or the password is wrong."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> WerkzeugResponse:
+    logout_user()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,173 @@
+"""The ``survey-app`` command: Flask's own commands plus Stegvis' administration.
+
+``DATABASE_URL`` and ``SECRET_KEY`` in the environment apply to every command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, timedelta
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from survey_app.config import ensure_secret_key_file
+from survey_app.extensions import db
+from survey_app.models import Gender, Participant, Role
+from survey_app.services import (
+    ServiceError,
+    clock,
+    demo,
+    enrolment,
+    links,
+    organisations,
+    schedule,
+    users,
+)
+
+
+def _fail(message: object) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(message))
+
+
+def _organisation(path: str):  # noqa: ANN202 - returns an Organisation
+    organisation = organisations.find(path)
+    if organisation is None:
+        _fail(f"No organisation {path!r}. Create it with: survey-app org add {path!r}")
+    return organisation
+
+
+@click.command("demo")
+@click.option("--participants", default=120, show_default=True, type=click.IntRange(1, 20000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has data.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")
+@with_appcontext
+def demo_command(participants: int, seed: int, if_empty: bool, today: object) -> None:
+    """Load a synthetic demo project (refused on a database with real data)."""
+    day: date = today.date() if today else clock.today()  # type: ignore[attr-defined]
+    if if_empty and (demo.has_demo_data() or demo.holds_real_data()):
+        click.echo("The database already has data; no demo data added.")
+    else:
+        try:
+            count = demo.load(current_app.extensions["questionnaires"], participants, seed, day)
+        except ServiceError as error:
+            _fail(error.message)
+        db.session.commit()
+        click.echo(f"Loaded {count} demo participants (seed {seed}).")
+    if demo.has_demo_data():
+        click.echo("Demo logins:")
+        for login in demo.DEMO_LOGINS:
+            click.echo(f"  {login.role.value:<10} {login.email:<28} password: {login.password}")
+
+
+@click.group("org")
+def org_group() -> None:
+    """Organisation tree: paths such as 'MIA/Östra Södertörn/Haninge'."""
+
+
+@org_group.command("add")
+@click.argument("path")
+@with_appcontext
+def org_add(path: str) -> None:
+    """Create PATH and any missing parents."""
+    try:
+        organisation = organisations.add(path)
+    except ServiceError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(organisation.path)
+
+
+@org_group.command("list")
+@with_appcontext
+def org_list() -> None:
+    """Print every organisation path, one per line."""
+    for organisation in organisations.all_organisations():
+        click.echo(organisation.path)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--org", "org_path", required=True, help="Organisation path.")
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(email: str, role: str, org_path: str, name: str, password_stdin: bool) -> None:
+    """Create a staff user. The password comes from stdin or a hidden prompt."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(email, password, Role(role), _organisation(org_path), name)
+    except ServiceError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email} in {user.organisation.path}.")
+
+
+@click.command("enrol")
+@click.option("--code", required=True, help="Pseudonymous participant code.")
+@click.option("--gender", required=True, type=click.Choice([gender.value for gender in Gender]))
+@click.option("--birth-year", required=True, type=int)
+@click.option("--org", "org_path", required=True, help="Organisation path.")
+@click.option("--language", default="sv", show_default=True, type=click.Choice(["sv", "en"]))
+@click.option("--easy-read/--no-easy-read", default=True, show_default=True)
+@with_appcontext
+def enrol_command(
+    code: str, gender: str, birth_year: int, org_path: str, language: str, easy_read: bool
+) -> None:
+    """Enrol a participant; their intake is due at once."""
+    try:
+        participant = enrolment.enrol(
+            code=code, gender=Gender(gender), birth_year=birth_year,
+            organisation=_organisation(org_path), language=language,
+            prefers_easy_read=easy_read, coach=None, today=clock.today(),
+        )
+    except ServiceError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Enrolled {participant.code} in {participant.organisation.path}.")
+
+
+@click.command("issue-link")
+@click.argument("code")
+@with_appcontext
+def issue_link(code: str) -> None:
+    """Print a fresh survey link for CODE's current occasion (the old link dies)."""
+    participant = db.session.scalar(sa.select(Participant).where(Participant.code == code))
+    if participant is None:
+        _fail(f"No participant with code {code!r}.")
+    planned = schedule.current(participant, clock.today())
+    if planned is None:
+        _fail(f"{code} has no occasion to answer right now.")
+    occasion = schedule.ensure_stored(participant, planned)
+    lifetime = timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
+    token = links.issue(occasion, clock.now(), lifetime)
+    db.session.commit()
+    click.echo(links.survey_url(current_app.config["BASE_URL"], token))
+
+
+def init_app(app: Flask) -> None:
+    for command in (demo_command, org_group, create_user, enrol_command, issue_link):
+        app.cli.add_command(command)
+
+
+def _instance_path() -> str:
+    return os.environ.get("STEGVIS_INSTANCE_PATH") or Flask("survey_app").instance_path
+
+
+def main() -> None:
+    """Entry point of ``survey-app``. On first run it creates ``instance/secret_key``."""
+    if not os.environ.get("SECRET_KEY"):
+        ensure_secret_key_file(_instance_path())
+
+    from survey_app import create_app
+
+    FlaskGroup(create_app=create_app, help=__doc__)(prog_name="survey-app")

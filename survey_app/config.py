@@ -1,0 +1,85 @@
+"""Settings, layered: these defaults, then the environment, then explicit overrides.
+
+Every setting a deployment changes comes from the environment, so the same
+``create_app()`` serves the CLI, the development server and a WSGI server.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+class Defaults:
+    #: Public base URL used to build survey links, e.g. ``https://stegvis.example.se``.
+    #: Links must work behind a reverse proxy, so they never come from the request.
+    BASE_URL = "http://127.0.0.1:5000"
+    #: Days a survey link stays valid for resuming an unfinished questionnaire.
+    LINK_LIFETIME_DAYS = 30
+    #: Aggregated cells describing fewer participants than this are suppressed.
+    SUPPRESSION_THRESHOLD = 5
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A participant may leave the tablet for a long while mid-questionnaire; the CSRF
+    # token lives as long as the session instead of expiring after an hour.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Free-text answers are short; anything larger is refused before it is parsed.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    LANGUAGES = ("sv", "en")
+
+    #: argon2id parameter set, see ``services.users``.
+    PASSWORD_HASH_PROFILE = "rfc_9106_low_memory"  # noqa: S105 - a parameter set's name
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: How many unknown or dead survey links one client may try.
+    DEAD_LINK_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+
+ENVIRONMENT_SETTINGS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "STEGVIS_BASE_URL": "BASE_URL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+}
+
+
+def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:
+    """Settings that the environment overrides, under their Flask config names."""
+    return {
+        setting: environ[variable]
+        for variable, setting in ENVIRONMENT_SETTINGS.items()
+        if environ.get(variable)
+    }
+
+
+def default_database_uri(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "stegvis.sqlite3")
+
+
+def read_secret_key(instance_path: str) -> str | None:
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip() or None
+    return None
+
+
+def ensure_secret_key_file(instance_path: str) -> Path:
+    """Create ``instance/secret_key`` on first run; never overwrite an existing one."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+    return path

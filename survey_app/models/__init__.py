@@ -1,0 +1,31 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from survey_app.models.audit import AuditEvent
+from survey_app.models.base import Base
+from survey_app.models.organisation import Organisation
+from survey_app.models.participant import (
+    ExitOutcome,
+    Gender,
+    Occasion,
+    OccasionKind,
+    Participant,
+)
+from survey_app.models.response import Answer, MissingReason, Response, ResponseMode
+from survey_app.models.user import Role, User
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Base",
+    "ExitOutcome",
+    "Gender",
+    "MissingReason",
+    "Occasion",
+    "OccasionKind",
+    "Organisation",
+    "Participant",
+    "Response",
+    "ResponseMode",
+    "Role",
+    "User",
+]

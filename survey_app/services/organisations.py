@@ -1,0 +1,63 @@
+"""The organisation tree, addressed by paths such as ``MIA/Östra Södertörn/Haninge``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from survey_app.extensions import db
+from survey_app.models import Organisation
+from survey_app.models.organisation import PATH_SEPARATOR
+from survey_app.services import ServiceError
+
+MAX_NAME_LENGTH = 120
+
+
+def split_path(path: str) -> list[str]:
+    """The node names of ``path``, refusing empty or over-long names."""
+    names = [name.strip() for name in path.split(PATH_SEPARATOR)]
+    if not path.strip() or any(not name for name in names):
+        raise ServiceError(_l("An organisation path is names separated by '/', none empty."))
+    if any(len(name) > MAX_NAME_LENGTH for name in names):
+        raise ServiceError(_l("An organisation name can be at most 120 characters."))
+    return names
+
+
+def find(path: str) -> Organisation | None:
+    normalised = PATH_SEPARATOR.join(split_path(path))
+    return db.session.scalar(sa.select(Organisation).where(Organisation.path == normalised))
+
+
+def add(path: str) -> Organisation:
+    """The node at ``path``, creating it and any missing ancestors."""
+    parent: Organisation | None = None
+    for depth, name in enumerate(names := split_path(path), start=1):
+        node_path = PATH_SEPARATOR.join(names[:depth])
+        node = db.session.scalar(sa.select(Organisation).where(Organisation.path == node_path))
+        if node is None:
+            node = Organisation(name=name, path=node_path, parent=parent)
+            db.session.add(node)
+            db.session.flush()
+        parent = node
+    assert parent is not None  # noqa: S101 - split_path never returns an empty list
+    return parent
+
+
+def subtree_clause(root: Organisation) -> sa.ColumnElement[bool]:
+    """SQL condition: an organisation is ``root`` or lies below it."""
+    return sa.or_(
+        Organisation.path == root.path,
+        Organisation.path.startswith(root.path + PATH_SEPARATOR, autoescape=True),
+    )
+
+
+def subtree(root: Organisation) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(subtree_clause(root)).order_by(Organisation.path)
+        )
+    )
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.path)))

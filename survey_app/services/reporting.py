@@ -1,0 +1,92 @@
+"""Glue between the database and ``analysis``: query plain rows, call pure functions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from analysis import MovementTable, StepDistribution, StepObservation, movement_table
+from analysis import step_distribution as distribution_of
+from questionnaires import Catalogue
+from survey_app.extensions import db
+from survey_app.models import Answer, Occasion, OccasionKind, Organisation, Participant, Response
+from survey_app.services import organisations
+from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
+
+# Latest occasion first: exit beats any follow-up, a later follow-up an earlier one.
+_KIND_ORDER = {OccasionKind.INTAKE: 0, OccasionKind.FOLLOWUP: 1, OccasionKind.EXIT: 2}
+
+
+def ladder_item_ids(catalogue: Catalogue) -> set[tuple[str, int, str]]:
+    """(slug, version, item id) of the ladder item of every questionnaire version."""
+    return {
+        (q.definition.slug, q.definition.version, q.definition.ladder_item.id)
+        for q in catalogue
+        if q.definition.ladder_item is not None
+    }
+
+
+def step_observations(scope: Organisation, catalogue: Catalogue) -> list[StepObservation]:
+    """Each participant in ``scope`` with their intake step and latest step, if answered."""
+    ladder_items = ladder_item_ids(catalogue)
+    participants = db.session.execute(
+        sa.select(Participant.id, Participant.gender)
+        .join(Participant.organisation)
+        .where(organisations.subtree_clause(scope))
+    ).all()
+    steps = db.session.execute(
+        sa.select(
+            Occasion.participant_id, Occasion.kind, Occasion.sequence,
+            Response.questionnaire_slug, Response.questionnaire_version, Answer.item_id,
+            Answer.value,
+        )
+        .join(Response, Response.occasion_id == Occasion.id)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Participant, Participant.id == Occasion.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(
+            organisations.subtree_clause(scope),
+            Response.submitted_at.is_not(None),
+            Answer.value.is_not(None),
+        )
+    ).all()
+
+    intake: dict[int, int] = {}
+    latest: dict[int, tuple[tuple[int, int], int]] = {}
+    for participant_id, kind, sequence, slug, version, item_id, value in steps:
+        if (slug, version, item_id) not in ladder_items:
+            continue
+        if kind == OccasionKind.INTAKE:
+            intake[participant_id] = value
+            continue
+        order = (_KIND_ORDER[kind], sequence)
+        if participant_id not in latest or order > latest[participant_id][0]:
+            latest[participant_id] = (order, value)
+
+    return [
+        StepObservation(
+            participant=participant_id,
+            gender=gender.value,
+            intake_step=intake.get(participant_id),
+            latest_step=latest[participant_id][1] if participant_id in latest else None,
+        )
+        for participant_id, gender in participants
+    ]
+
+
+def ladder_steps(catalogue: Catalogue) -> list[int]:
+    """The step values of the current ladder, for chart axes."""
+    definition = catalogue.latest(DEFAULT_QUESTIONNAIRE).definition
+    item = definition.ladder_item
+    if item is None:
+        return []
+    return [point.value for point in definition.scale_for(item).points]
+
+
+def movement_report(scope: Organisation, catalogue: Catalogue, threshold: int) -> MovementTable:
+    return movement_table(step_observations(scope, catalogue), threshold)
+
+
+def step_distribution(
+    scope: Organisation, catalogue: Catalogue, threshold: int
+) -> StepDistribution:
+    return distribution_of(step_observations(scope, catalogue), ladder_steps(catalogue), threshold)

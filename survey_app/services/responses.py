@@ -1,0 +1,97 @@
+"""Answering a questionnaire: answers are saved one page at a time, then submitted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from questionnaires import Catalogue, Item, LoadedQuestionnaire
+from survey_app.extensions import db
+from survey_app.models import Answer, MissingReason, Occasion, Participant, Response, ResponseMode
+from survey_app.services import ServiceError
+
+#: The instrument new responses use; one that has answers keeps its own version.
+DEFAULT_QUESTIONNAIRE = "stegvis"
+
+
+def questionnaire_for(occasion: Occasion, catalogue: Catalogue) -> LoadedQuestionnaire:
+    response = occasion.response
+    if response is not None:
+        return catalogue.get(response.questionnaire_slug, response.questionnaire_version)
+    return catalogue.latest(DEFAULT_QUESTIONNAIRE)
+
+
+def text_language(loaded: LoadedQuestionnaire, participant: Participant) -> str:
+    """The questionnaire language to show: easy-read where wanted and available."""
+    languages = loaded.definition.languages
+    easy = f"{participant.language}-easy"
+    if participant.prefers_easy_read and easy in languages:
+        return easy
+    if participant.language in languages:
+        return participant.language
+    return languages[0]
+
+
+def items_for(occasion: Occasion, loaded: LoadedQuestionnaire) -> list[Item]:
+    return loaded.definition.items_for(occasion.kind.value)
+
+
+def get_or_start(
+    occasion: Occasion, loaded: LoadedQuestionnaire, language: str, mode: ResponseMode,
+    now: datetime,
+) -> Response:
+    """The occasion's response, started now if it has none (one per occasion, always)."""
+    if occasion.response is not None:
+        return occasion.response
+    definition = loaded.definition
+    try:
+        with db.session.begin_nested():
+            response = Response(
+                occasion=occasion, questionnaire_slug=definition.slug,
+                questionnaire_version=definition.version, questionnaire_hash=loaded.content_hash,
+                language=language, mode=mode, started_at=now,
+            )
+            db.session.add(response)
+    except IntegrityError:
+        # Another request started it a moment ago: carry on with that one.
+        db.session.expire(occasion)
+        response = db.session.scalar(sa.select(Response).where(Response.occasion_id == occasion.id))
+        assert response is not None  # noqa: S101 - the unique constraint just told us so
+    return response
+
+
+def save_answer(
+    response: Response, loaded: LoadedQuestionnaire, item: Item, raw: str | None, now: datetime
+) -> Answer:
+    """Store the answer to ``item``, replacing an earlier one; raises ``InvalidAnswer``."""
+    if response.is_submitted:
+        raise ServiceError(_l("These answers have already been sent."))
+    parsed = item.question_type.parse(item, loaded.definition, raw)
+    answer = response.answers_by_item().get(item.id)
+    if answer is None:
+        answer = Answer(response=response, item_id=item.id)
+        db.session.add(answer)
+    answer.value = parsed.value
+    answer.text = parsed.text
+    answer.missing_reason = MissingReason(parsed.missing) if parsed.missing else None
+    answer.answered_at = now
+    db.session.flush()
+    return answer
+
+
+def first_unanswered(response: Response | None, items: list[Item]) -> Item | None:
+    answered = set(response.answers_by_item()) if response is not None else set()
+    return next((item for item in items if item.id not in answered), None)
+
+
+def submit(response: Response, items: list[Item], now: datetime) -> None:
+    """Mark the response as sent. Refuses while a question is unanswered."""
+    if response.is_submitted:
+        return
+    if first_unanswered(response, items) is not None:
+        raise ServiceError(_l("Some questions have no answer yet."))
+    response.submitted_at = now
+    db.session.flush()

@@ -1,0 +1,65 @@
+"""Template helpers: formatting of published figures and labels for enums."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+
+from analysis import Cell
+from survey_app.models import Gender, OccasionKind, Role
+from survey_app.services.schedule import OccasionStatus
+
+SUPPRESSED = "–"
+
+GENDER_LABELS = {
+    Gender.WOMAN: _l("Woman"),
+    Gender.MAN: _l("Man"),
+    Gender.OTHER: _l("Other"),
+    Gender.NOT_STATED: _l("Not stated"),
+}
+GROUP_LABELS = {
+    "woman": _l("Women"),
+    "man": _l("Men"),
+    "other": _l("Other"),
+    "not_stated": _l("Not stated"),
+    "total": _l("Total"),
+}
+OCCASION_LABELS = {
+    OccasionKind.INTAKE: _l("Intake"),
+    OccasionKind.FOLLOWUP: _l("Follow-up"),
+    OccasionKind.EXIT: _l("Exit"),
+}
+STATUS_LABELS = {
+    OccasionStatus.SCHEDULED: _l("Scheduled"),
+    OccasionStatus.DUE: _l("Due"),
+    OccasionStatus.OVERDUE: _l("Overdue"),
+    OccasionStatus.IN_PROGRESS: _l("In progress"),
+    OccasionStatus.COMPLETED: _l("Completed"),
+    OccasionStatus.MISSED: _l("Missed"),
+}
+ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.COACH: _l("Coach"),
+               Role.EVALUATOR: _l("Evaluator")}
+
+
+def format_cell(cell: Cell, kind: str = "number") -> str:
+    """A published figure, or the suppression mark; never a 0 in place of a hidden value."""
+    if cell.suppressed or cell.value is None:
+        return SUPPRESSED
+    if kind == "percent":
+        return format_percent(cell.value, "#,##0 %")
+    if kind == "decimal":
+        return format_decimal(cell.value, "#,##0.0")
+    return format_decimal(cell.value, "#,##0")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["cell"] = format_cell
+    app.jinja_env.globals.update(
+        GENDER_LABELS=GENDER_LABELS,
+        GROUP_LABELS=GROUP_LABELS,
+        OCCASION_LABELS=OCCASION_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        get_locale=get_locale,
+    )

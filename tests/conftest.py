@@ -1,0 +1,161 @@
+"""Fixtures: an application on a migrated database, a client, and factories.
+
+Every database test runs on SQLite and on PostgreSQL. The schema is built once
+per backend by the real migrations; each test then starts from empty tables.
+Set STEGVIS_TEST_BACKENDS=sqlite to skip PostgreSQL deliberately.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import Gender, Organisation, Participant, Role, User
+from survey_app.services import clock, enrolment, organisations, users
+
+BACKENDS = [b for b in os.environ.get("STEGVIS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+POSTGRES_URL = os.environ.get(
+    "STEGVIS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BASE_URL = "https://stegvis.test/enkat"
+PASSWORD = "correct horse battery staple"
+
+
+def app_config(database_url: str, **overrides: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": BASE_URL,
+        "PASSWORD_HASH_PROFILE": "cheapest",
+        **overrides,
+    }
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {url} ({error.orig}). Start it, point "
+            "STEGVIS_TEST_POSTGRES_URL at one, or set STEGVIS_TEST_BACKENDS=sqlite.",
+            pytrace=False,
+        )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "stegvis.sqlite3")
+    elif request.param == "postgresql":
+        url = POSTGRES_URL
+        _reset_postgres(url)
+    else:
+        raise ValueError(f"unknown backend {request.param!r}")
+    app = create_app(app_config(url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(app_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+    return app.test_cli_runner()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                        r'type="hidden" value="([^"]+)" name="csrf_token"|'
+                        r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``, as a browser would send it."""
+    page = client.get(url)
+    match = CSRF_INPUT.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return next(group for group in match.groups() if group)
+
+
+def make_organisation(path: str) -> Organisation:
+    organisation = organisations.add(path)
+    db.session.commit()
+    return organisation
+
+
+def make_user(role: Role, org_path: str, email: str | None = None) -> User:
+    default_email = f"{role.value}.{org_path.replace('/', '.').replace(' ', '')}@stegvis.example"
+    user = users.create_user(
+        email or default_email.lower(), PASSWORD, role, organisations.add(org_path)
+    )
+    db.session.commit()
+    return user
+
+
+def make_participant(
+    code: str = "HAN-0001",
+    org_path: str = "MIA/Haninge",
+    gender: Gender = Gender.WOMAN,
+    enrolled_on: date | None = None,
+    coach: User | None = None,
+    **kwargs: object,
+) -> Participant:
+    options: dict = {"language": "sv", "prefers_easy_read": True, "birth_year": 1990} | kwargs
+    participant = enrolment.enrol(
+        code=code, gender=gender, organisation=organisations.add(org_path), coach=coach,
+        today=enrolled_on or clock.today(), **options,
+    )
+    db.session.commit()
+    return participant
+
+
+def login_as(client: FlaskClient, user: User) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def form_token(client: FlaskClient, url: str) -> dict[str, str]:
+    return {"csrf_token": csrf_token(client, url)}
