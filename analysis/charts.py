@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from analysis.movement import StepDistribution
@@ -58,6 +59,7 @@ def step_distribution_svg(distribution: StepDistribution, labels: DistributionLa
     axes_list[0].set_ylabel(labels.share_axis)
     axes_list[0].legend(loc="upper left")
     buffer = BytesIO()
-    # Deterministic output: no timestamp, fixed ids.
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    # Same data, same bytes: no timestamp, and element ids from a fixed salt.
+    with matplotlib.rc_context({"svg.hashsalt": "stegvis"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return buffer.getvalue()
