@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -46,5 +47,7 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see that page.")
     babel.init_app(app)
     limiter.init_app(app)

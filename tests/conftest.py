@@ -11,12 +11,14 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from survey_app import create_app
 from survey_app.extensions import db
@@ -84,9 +86,23 @@ def _empty_tables() -> None:
                 connection.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets a fresh application context.
+
+    Flask reuses an already pushed context for requests, which would share ``g``
+    (the logged-in user, the locale) and the database session between requests
+    and clients. A real server never does; neither do these tests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(app_config(database_url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -111,7 +127,7 @@ CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
 
 def csrf_token(client: FlaskClient, url: str) -> str:
     """The CSRF token of the form on the page at ``url``, as a browser would send it."""
-    page = client.get(url)
+    page = client.get(url, follow_redirects=True)
     match = CSRF_INPUT.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {url} ({page.status_code})"
     return next(group for group in match.groups() if group)
@@ -123,10 +139,13 @@ def make_organisation(path: str) -> Organisation:
     return organisation
 
 
+def default_email(role: Role, org_path: str) -> str:
+    return f"{role.value}.{org_path.replace('/', '.').replace(' ', '')}@stegvis.example".lower()
+
+
 def make_user(role: Role, org_path: str, email: str | None = None) -> User:
-    default_email = f"{role.value}.{org_path.replace('/', '.').replace(' ', '')}@stegvis.example"
     user = users.create_user(
-        email or default_email.lower(), PASSWORD, role, organisations.add(org_path)
+        email or default_email(role, org_path), PASSWORD, role, organisations.add(org_path)
     )
     db.session.commit()
     return user

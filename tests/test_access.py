@@ -1,0 +1,166 @@
+"""Every route × every kind of visitor: who gets in, who is refused, and how.
+
+A route missing from ROUTES fails ``test_every_route_has_an_access_rule``, so a
+new page cannot ship without deciding who may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from survey_app.extensions import db
+from survey_app.models import Organisation, Role, User
+from survey_app.services import clock, links
+from tests.conftest import csrf_token, default_email, login_as, make_participant, make_user
+
+ACTORS = (
+    "anonymous", "link_holder", "coach", "other_coach", "evaluator", "other_evaluator", "admin",
+    "other_admin",
+)
+HOME = "MIA/Östra Södertörn"
+OTHER = "Finsam Väst/Borås"
+
+
+@dataclass
+class World:
+    participant_id: int
+    token: str
+    subproject_id: int
+
+
+@pytest.fixture
+def world(app) -> World:
+    for role in (Role.COACH, Role.EVALUATOR, Role.ADMIN):
+        make_user(role, HOME)
+        make_user(role, OTHER)
+    participant = make_participant("HAN-0001", f"{HOME}/Haninge")
+    token = links.issue(participant.occasions[0], clock.now(), timedelta(days=30))
+    db.session.commit()
+    subproject = db.session.scalar(
+        sa.select(Organisation).where(Organisation.path == f"{HOME}/Haninge")
+    )
+    return World(participant.id, token, subproject.id)
+
+
+def visitor(app, world: World, actor: str) -> FlaskClient:
+    client = app.test_client()
+    if actor in ("anonymous", "link_holder"):
+        return client
+    role = Role(actor.removeprefix("other_"))
+    org = OTHER if actor.startswith("other_") else HOME
+    user = db.session.scalar(sa.select(User).where(User.email == default_email(role, org)))
+    login_as(client, user)
+    return client
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    url: str
+    #: Expected status per actor; actors not named get ``default``.
+    expected: dict[str, int]
+    default: int
+    form: tuple[tuple[str, str], ...] = ()
+    #: Page whose CSRF token a POST carries, as a browser would have it.
+    form_page: str = "/login"
+
+
+LOGIN = 302
+STAFF_ONLY = {"anonymous": LOGIN, "link_holder": LOGIN}
+
+
+def only(*actors: str, ok: int = 200, others: int = 403, outside: int | None = None) -> dict:
+    expected = dict(STAFF_ONLY)
+    for actor in actors:
+        expected[actor] = ok
+        if outside is not None:
+            expected[f"other_{actor}"] = outside
+        else:
+            expected.setdefault(f"other_{actor}", ok)
+    return {"default": others, **expected}
+
+
+def route(endpoint: str, method: str, url: str, rule: dict, **extra) -> Route:
+    default = rule.pop("default")
+    return Route(endpoint, method, url, rule, default, **extra)
+
+
+ROUTES = [
+    Route("auth.index", "GET", "/", {}, 302),
+    Route("auth.login", "GET", "/login", {"anonymous": 200, "link_holder": 200}, 302),
+    Route("auth.logout", "POST", "/logout", {}, 302),
+    Route("static", "GET", "/static/css/stegvis.css", {}, 200),
+    # The link is the participant's key: anyone holding it may answer, nobody without it.
+    Route("participant.start", "GET", "/s/{token}", {}, 200),
+    Route("participant.question", "GET", "/s/{token}/q/step", {}, 200),
+    Route("participant.send", "GET", "/s/{token}/send", {}, 302),  # unanswered: sent back
+    Route("participant.thanks", "GET", "/s/thanks", {}, 200),
+    route("coach.caseload", "GET", "/coach/", only("coach")),
+    route("coach.enrol", "GET", "/coach/participants/new", only("coach")),
+    route("coach.participant", "GET", "/coach/participants/{participant}",
+          only("coach", outside=404)),
+    route("coach.issue_link", "POST", "/coach/participants/{participant}/link",
+          only("coach", outside=404)),
+    route("evaluator.report", "GET", "/evaluator/?organisation={subproject}",
+          only("evaluator", outside=404)),
+    route("evaluator.step_distribution_chart", "GET",
+          "/evaluator/charts/step-distribution.svg?organisation={subproject}",
+          only("evaluator", outside=404)),
+    route("admin.index", "GET", "/admin/", only("admin")),
+    route("admin.add_organisation", "POST", "/admin/organisations",
+          only("admin", ok=302, outside=200), form=(("path", f"{HOME}/Nacka"),)),
+]
+
+
+def test_every_route_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == {r.endpoint for r in ROUTES}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.endpoint)
+def test_access(app, world, route: Route, actor: str):
+    client = visitor(app, world, actor)
+    url = route.url.format(
+        token=world.token, participant=world.participant_id, subproject=world.subproject_id
+    )
+    if route.method == "POST":
+        data = {"csrf_token": csrf_token(client, route.form_page), **dict(route.form)}
+        response = client.post(url, data=data)
+    else:
+        response = client.get(url)
+    expected = route.expected.get(actor, route.default)
+    response.close()  # static files are streamed from disk
+    assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    if expected == 302 and actor in STAFF_ONLY and route.endpoint.split(".")[0] in (
+        "coach", "evaluator", "admin"
+    ):
+        assert "/login" in response.headers["Location"]
+
+
+def test_a_coach_elsewhere_does_not_see_the_participant_in_their_caseload(app, world):
+    page = visitor(app, world, "other_coach").get("/coach/").get_data(as_text=True)
+    assert "HAN-0001" not in page
+    assert "HAN-0001" in visitor(app, world, "coach").get("/coach/").get_data(as_text=True)
+
+
+def test_an_admin_cannot_extend_another_organisations_tree(app, world):
+    client = visitor(app, world, "other_admin")
+    token = csrf_token(client, "/admin/")
+    page = client.post("/admin/organisations", data={"csrf_token": token, "path": f"{HOME}/X"})
+    assert "Sökvägen måste börja med Finsam Väst/Borås/" in page.get_data(as_text=True)
+    assert db.session.scalar(
+        sa.select(Organisation.id).where(Organisation.path == f"{HOME}/X")
+    ) is None
+
+
+def test_a_wrong_survey_token_is_not_found_for_everyone(app, world):
+    for actor in ("anonymous", "coach", "admin"):
+        client = visitor(app, world, actor)
+        assert client.get("/s/" + "x" * 43).status_code == 404
