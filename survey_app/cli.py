@@ -1,7 +1,4 @@
-"""The ``survey-app`` command: Flask's own commands plus Stegvis' administration.
-
-``DATABASE_URL`` and ``SECRET_KEY`` in the environment apply to every command.
-"""
+"""The ``survey-app`` command: Flask's own commands plus Stegvis' administration."""
 
 from __future__ import annotations
 
@@ -163,11 +160,18 @@ def _instance_path() -> str:
     return os.environ.get("STEGVIS_INSTANCE_PATH") or Flask("survey_app").instance_path
 
 
+def command_group() -> FlaskGroup:
+    """``survey-app``: Flask's commands (db, run, routes, shell) and Stegvis' own."""
+    from survey_app import create_app
+
+    return FlaskGroup(
+        create_app=create_app,
+        help="Stegvis administration. DATABASE_URL and SECRET_KEY apply to every command.",
+    )
+
+
 def main() -> None:
     """Entry point of ``survey-app``. On first run it creates ``instance/secret_key``."""
     if not os.environ.get("SECRET_KEY"):
         ensure_secret_key_file(_instance_path())
-
-    from survey_app import create_app
-
-    FlaskGroup(create_app=create_app, help=__doc__)(prog_name="survey-app")
+    command_group()(prog_name="survey-app")

@@ -1,0 +1,41 @@
+"""Application set-up: configuration layers and refusal to start without a secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app import ConfigurationError, create_app
+
+
+def test_no_secret_key_stops_start_up_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_environment_settings_apply(tmp_path, monkeypatch):
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db.example/stegvis")
+    monkeypatch.setenv("STEGVIS_BASE_URL", "https://stegvis.example.se/")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "s3cret"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/stegvis"
+    assert app.config["BASE_URL"] == "https://stegvis.example.se"
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "secret_key").write_text("k" * 64)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/stegvis.sqlite3"
+    assert app.config["SECRET_KEY"] == "k" * 64
+
+
+def test_every_response_carries_security_headers(client):
+    response = client.get("/login")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
