@@ -4,10 +4,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from survey_app.forms import ChoiceRadioField, ChoiceSelectField
 from survey_app.models import Gender, Organisation
 from survey_app.templating import GENDER_LABELS
 
@@ -21,10 +22,11 @@ class EnrolForm(FlaskForm):
         description=_l("A pseudonymous code, e.g. HAN-0042. Never a personal identity number."),
         validators=[InputRequired(_l("Enter a participant code.")), Length(max=40)],
     )
-    gender = RadioField(
+    gender = ChoiceRadioField(
         _l("Gender"),
         choices=[SelectChoice(gender.value, label) for gender, label in GENDER_LABELS.items()],
         validators=[InputRequired(_l("Choose a gender, or “Not stated”."))],
+        invalid_message=_l("Choose a gender, or “Not stated”."),
     )
     birth_year = IntegerField(
         _l("Birth year"),
@@ -33,10 +35,14 @@ class EnrolForm(FlaskForm):
             NumberRange(1900, 2100, _l("Enter a birth year between 1900 and this year.")),
         ],
     )
-    organisation = SelectField(
-        _l("Subproject"), coerce=int, validators=[InputRequired(_l("Choose a subproject."))]
+    organisation = ChoiceSelectField(
+        _l("Subproject"), coerce=int, validators=[InputRequired(_l("Choose a subproject."))],
+        invalid_message=_l("Choose a subproject."),
     )
-    language = SelectField(_l("Questionnaire language"), choices=LANGUAGE_CHOICES)
+    language = ChoiceSelectField(
+        _l("Questionnaire language"), choices=LANGUAGE_CHOICES,
+        invalid_message=_l("Choose a language."),
+    )
     prefers_easy_read = BooleanField(_l("Use easy-read wording"), default=True)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:

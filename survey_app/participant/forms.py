@@ -7,26 +7,18 @@ Each question type has a field builder here and a macro in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, TextAreaField
+from wtforms import Field, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from questionnaires import Item, Questionnaire
 from questionnaires.types import DECLINED, DONT_KNOW, MAX_TEXT_LENGTH
+from survey_app.forms import ChoiceRadioField
 
 MISSING_LABELS = {DONT_KNOW: _l("I don't know"), DECLINED: _l("I don't want to answer")}
-
-
-class AnswerChoiceField(RadioField):
-    """Radios whose wrong-value message tells the participant what to do."""
-
-    def pre_validate(self, form: Any) -> None:
-        if self.data is not None and self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError(_l("Choose one of the answers."))
 
 
 def _choice_field(item: Item, questionnaire: Questionnaire, language: str) -> Field:
@@ -37,11 +29,11 @@ def _choice_field(item: Item, questionnaire: Questionnaire, language: str) -> Fi
     if item.question_type.offers_missing_codes:
         choices += [SelectChoice(code, str(label)) for code, label in MISSING_LABELS.items()]
     required = item.is_required()
-    return AnswerChoiceField(
+    return ChoiceRadioField(
         item.text[language],
         choices=choices,
         validators=[InputRequired(_l("Choose an answer.")) if required else Optional()],
-        validate_choice=False,
+        invalid_message=_l("Choose one of the answers."),
     )
 
 

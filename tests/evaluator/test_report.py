@@ -1,0 +1,90 @@
+"""The evaluator's step-movement report, computed from answers given through the app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import current_app
+
+from survey_app.extensions import db
+from survey_app.models import Gender, OccasionKind, ResponseMode, Role
+from survey_app.services import clock, organisations, responses, schedule
+from tests.conftest import login_as, make_participant, make_user
+
+HOME = "MIA/Östra Södertörn"
+
+
+def answered_steps(code: str, gender: Gender, steps: list[int], org: str = f"{HOME}/Haninge"):
+    """Enrol a participant and record their ladder step at intake and each follow-up."""
+    enrolled = clock.today() - timedelta(days=95 * (len(steps) - 1))
+    participant = make_participant(code, org, gender=gender, enrolled_on=enrolled)
+    catalogue = current_app.extensions["questionnaires"]
+    loaded = catalogue.latest("stegvis")
+    for index, step in enumerate(steps):
+        planned = next(p for p in schedule.plan(participant, clock.today())
+                       if (p.kind == OccasionKind.INTAKE) == (index == 0)
+                       and (index == 0 or p.sequence == index))
+        occasion = schedule.ensure_stored(participant, planned)
+        moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
+        response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
+        items = responses.items_for(occasion, loaded)
+        for item in items:
+            raw = str(step) if item.type == "ladder" else ("" if item.type == "text" else "2")
+            responses.save_answer(response, loaded, item, raw, moment)
+        responses.submit(response, items, moment)
+    db.session.commit()
+
+
+@pytest.fixture
+def evaluator_client(app):
+    # Women: +2 +1 0 +1 +1 → mean 1.0, median 1, 4 of 5 up.
+    for i, steps in enumerate([[1, 3], [2, 3], [3, 3], [2, 3], [1, 2]]):
+        answered_steps(f"W{i}", Gender.WOMAN, steps)
+    # Men: 0 0 +1 −1 0 +2 → mean 1/3, median 0.
+    for i, steps in enumerate([[2, 2], [3, 3], [1, 2], [4, 3], [2, 2], [1, 1, 3]]):
+        answered_steps(f"M{i}", Gender.MAN, steps)
+    # Elsewhere: must never show up in this evaluator's figures.
+    for i in range(6):
+        answered_steps(f"B{i}", Gender.WOMAN, [1, 7], org="Finsam Väst/Borås")
+    evaluator = make_user(Role.EVALUATOR, HOME)
+    client = app.test_client()
+    login_as(client, evaluator)
+    return client
+
+
+def cells(page: str, label: str) -> list[str]:
+    row = page.split(f'<th scope="row">{label}</th>', 1)[1].split("</tr>", 1)[0]
+    return [cell.split("</td>")[0].strip() for cell in row.split("<td>")[1:]]
+
+
+def test_the_table_shows_women_men_and_total_from_the_answers(evaluator_client):
+    page = evaluator_client.get("/evaluator/").get_data(as_text=True)
+    # n, mean, median, up, unchanged, down. Swedish number format: decimal comma.
+    assert cells(page, "Kvinnor")[:3] == ["5", "1,0", "1,0"]
+    assert cells(page, "Män")[:3] == ["6", "0,3", "0,0"]
+    # Total: 11 movements summing 7 → mean 0.6; sorted, the 6th is 0… wait: 0 0 0 0 0 1 1 1 1 2 2
+    # minus one: −1 0 0 0 0 1 1 1 1 2 2 → 6th value is 1.
+    assert cells(page, "Totalt")[:3] == ["11", "0,6", "1,0"]
+    # Every outcome count is under 5 for each gender, so every share is "–", never 0.
+    assert cells(page, "Kvinnor")[3:] == ["–", "–", "–"]
+    assert "Borås" not in page
+
+
+def test_a_subproject_can_be_chosen_within_scope(evaluator_client):
+    haninge = organisations.find(f"{HOME}/Haninge")
+    page = evaluator_client.get(f"/evaluator/?organisation={haninge.id}").get_data(as_text=True)
+    assert f"{HOME}/Haninge" in page
+    boras = organisations.find("Finsam Väst/Borås")
+    assert evaluator_client.get(f"/evaluator/?organisation={boras.id}").status_code == 404
+    assert evaluator_client.get("/evaluator/?organisation=abc").status_code == 404
+
+
+def test_the_chart_is_an_svg_image_with_a_text_alternative(evaluator_client):
+    page = evaluator_client.get("/evaluator/").get_data(as_text=True)
+    assert 'alt="Stapeldiagram över andelen kvinnor och andelen män' in page
+    chart_url = page.split('<img src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    chart = evaluator_client.get(chart_url)
+    assert chart.status_code == 200
+    assert chart.mimetype == "image/svg+xml"
+    assert b"Kvinnor" in chart.data and b"Vid inskrivning" in chart.data
