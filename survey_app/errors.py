@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.extensions import db
+from survey_app.i18n import use_participant_language
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -21,7 +22,7 @@ def _is_participant_page() -> bool:
 
 def render_error(status: int) -> tuple[str, int]:
     if _is_participant_page():
-        g.setdefault("text_language", "sv-easy")
+        use_participant_language()
         return render_template("participant/error.html", status=status), status
     return render_template("errors/error.html", status=status), status
 

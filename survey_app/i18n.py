@@ -6,7 +6,7 @@ browser. Questionnaire wording comes from the questionnaire files, not from here
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 
 from survey_app.extensions import babel
@@ -29,6 +29,23 @@ def babel_locale_for(language: str) -> str:
     return base if base in current_app.config["LANGUAGES"] else current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
+
+
+PARTICIPANT_LANGUAGE_KEY = "participant_language"
+DEFAULT_PARTICIPANT_LANGUAGE = "sv-easy"
+
+
+def use_participant_language(language: str | None = None) -> None:
+    """Show participant pages in ``language``, else the one they last answered in.
+
+    Participants do not choose a language in their browser settings, and a shared
+    tablet's settings say nothing about them, so Accept-Language is ignored here.
+    """
+    if language is not None:
+        session[PARTICIPANT_LANGUAGE_KEY] = language
+    language = session.get(PARTICIPANT_LANGUAGE_KEY, DEFAULT_PARTICIPANT_LANGUAGE)
+    g.text_language = language
+    g.locale = babel_locale_for(language)
 
 
 def current_language() -> str:

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from questionnaires import InvalidAnswer, Item, LoadedQuestionnaire
 from survey_app.extensions import db, limiter
-from survey_app.i18n import babel_locale_for
+from survey_app.i18n import use_participant_language
 from survey_app.models import Answer, Occasion, Response, ResponseMode
 from survey_app.participant import bp
 from survey_app.participant.forms import QuestionForm, SendForm, question_form
@@ -89,8 +89,7 @@ def open_survey(token: str) -> Survey:
         if occasion.response is not None
         else responses.text_language(loaded, occasion.participant)
     )
-    g.locale = babel_locale_for(language)
-    g.text_language = language
+    use_participant_language(language)
     return Survey(token, occasion, loaded, responses.items_for(occasion, loaded), language)
 
 
@@ -160,7 +159,6 @@ def send(token: str) -> str | WerkzeugResponse:
             db.session.rollback()
             return redirect(survey.resume_url())
         db.session.commit()
-        session["participant_language"] = survey.language
         return redirect(url_for(".thanks"))
     return render_template(
         "participant/send.html",
@@ -172,8 +170,6 @@ def send(token: str) -> str | WerkzeugResponse:
 
 @bp.get("/thanks")
 def thanks() -> str:
-    language = session.get("participant_language", "sv-easy")
-    g.locale = babel_locale_for(language)
-    g.text_language = language
+    use_participant_language()
     return render_template("participant/thanks.html")
 
