@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,7 @@ class Catalogue:
             raise KeyError(slug)
         return self._versions[max(versions)]
 
-    def __iter__(self):  # noqa: ANN204 - an iterator of LoadedQuestionnaire
+    def __iter__(self) -> Iterator[LoadedQuestionnaire]:
         return iter(self._versions.values())
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaires import Catalogue
 from survey_app.config import (
@@ -33,6 +34,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_environment(os.environ))
     app.config.update(config_overrides or {})
     _finish_config(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from survey_app import extensions
 
@@ -71,3 +75,8 @@ def _finish_config(app: Flask) -> None:
             "`survey-app` command once to create instance/secret_key."
         )
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    config["PROXY_COUNT"] = int(config["PROXY_COUNT"])
+    # Served over HTTPS, the session cookie (which carries the CSRF secret) never
+    # travels in clear.
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = config["BASE_URL"].startswith("https://")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date, timedelta
+from typing import NoReturn
 
 import click
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from survey_app.config import ensure_secret_key_file
 from survey_app.extensions import db
-from survey_app.models import Gender, Participant, Role
+from survey_app.models import Gender, Organisation, Participant, Role
 from survey_app.services import (
     ServiceError,
     clock,
@@ -26,12 +27,12 @@ from survey_app.services import (
 )
 
 
-def _fail(message: object) -> None:
+def _fail(message: object) -> NoReturn:
     db.session.rollback()
     raise click.ClickException(str(message))
 
 
-def _organisation(path: str):  # noqa: ANN202 - returns an Organisation
+def _organisation(path: str) -> Organisation:
     organisation = organisations.find(path)
     if organisation is None:
         _fail(f"No organisation {path!r}. Create it with: survey-app org add {path!r}")

@@ -17,6 +17,9 @@ class Defaults:
     #: Public base URL used to build survey links, e.g. ``https://stegvis.example.se``.
     #: Links must work behind a reverse proxy, so they never come from the request.
     BASE_URL = "http://127.0.0.1:5000"
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+    #: Without it, every participant behind a proxy would share one rate-limit bucket.
+    PROXY_COUNT = 0
     #: Days a survey link stays valid for resuming an unfinished questionnaire.
     LINK_LIFETIME_DAYS = 30
     #: Aggregated cells describing fewer participants than this are suppressed.
@@ -27,6 +30,8 @@ class Defaults:
     # token lives as long as the session instead of expiring after an hour.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
+    #: None: secure exactly when BASE_URL is https, see ``create_app``.
+    SESSION_COOKIE_SECURE = None
     SESSION_COOKIE_SAMESITE = "Lax"
     # Free-text answers are short; anything larger is refused before it is parsed.
     MAX_CONTENT_LENGTH = 64 * 1024
@@ -51,6 +56,7 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": "SECRET_KEY",
     "STEGVIS_BASE_URL": "BASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "STEGVIS_PROXY_COUNT": "PROXY_COUNT",
 }
 
 

@@ -17,7 +17,7 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from survey_app import create_app
@@ -40,6 +40,8 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": BASE_URL,
         "PASSWORD_HASH_PROFILE": "cheapest",
+        # The test client and live server speak plain http, whatever BASE_URL says.
+        "SESSION_COOKIE_SECURE": False,
         **overrides,
     }
 
@@ -116,7 +118,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from survey_app import ConfigurationError, create_app
+from survey_app.extensions import db
+from tests.conftest import app_config
 
 
 def test_no_secret_key_stops_start_up_with_a_clear_message(tmp_path, monkeypatch):
@@ -39,3 +41,27 @@ def test_every_response_carries_security_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_used(database_url):
+    app = create_app(app_config(database_url, PROXY_COUNT=1, DEAD_LINK_RATE_LIMIT="2 per minute"))
+    client = app.test_client()
+    dead = "/s/" + "n" * 43
+    try:
+        for _ in range(2):
+            client.get(dead, headers={"X-Forwarded-For": "203.0.113.7"})
+        assert client.get(dead, headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+        # Another participant behind the same proxy is not locked out with them.
+        assert client.get(dead, headers={"X-Forwarded-For": "203.0.113.8"}).status_code == 404
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_an_https_base_url_makes_the_session_cookie_secure(tmp_path, monkeypatch):
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("STEGVIS_BASE_URL", "https://stegvis.example.se")
+    assert create_app().config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("STEGVIS_BASE_URL", "http://127.0.0.1:5000")
+    assert create_app().config["SESSION_COOKIE_SECURE"] is False

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = Path(os.environ.get("STEGVIS_CHROMIUM", "/usr/bin/chromium"))
@@ -19,9 +20,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201 - a playwright Browser
-    from playwright.sync_api import sync_playwright
-
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"No Chromium at {CHROMIUM}: apt-get install -y chromium (or set STEGVIS_CHROMIUM).",
