@@ -40,7 +40,7 @@ def _organisation(path: str) -> Organisation:
 
 
 @click.command("demo")
-@click.option("--participants", default=120, show_default=True, type=click.IntRange(1, 20000))
+@click.option("--participants", default=250, show_default=True, type=click.IntRange(1, 20000))
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has data.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")

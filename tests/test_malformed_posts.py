@@ -1,0 +1,65 @@
+"""No form post, however malformed, gets a server error: property-based, every POST route."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from survey_app.extensions import db, limiter
+from survey_app.models import Role
+from survey_app.services import clock, links
+from tests.conftest import csrf_token, login_as, make_participant, make_user
+
+FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "language",
+               "prefers_easy_read", "path", "email", "password", "csrf_token"]
+# Any text, including control characters, lone surrogates' replacements and long strings.
+values = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", " ", "0", "-1", "1e9", "99999999999999999999", "null", "\x00",
+                     "dont_know", "declined", "../../etc", "<script>", "%", "’", "٣"]),
+)
+forms = st.dictionaries(
+    st.one_of(st.sampled_from(FIELD_NAMES), st.text(min_size=1, max_size=20)),
+    st.one_of(values, st.lists(values, max_size=3)),
+    max_size=8,
+)
+
+
+@pytest.fixture
+def targets(app):
+    # Rate limits would answer 429 long before the examples run out.
+    limiter.enabled = False
+    coach = make_user(Role.COACH, "MIA/Haninge")
+    admin = make_user(Role.ADMIN, "MIA")
+    participant = make_participant("HAN-0001", "MIA/Haninge")
+    token = links.issue(participant.occasions[0], clock.now(), timedelta(days=30))
+    db.session.commit()
+    coach_client, admin_client, anonymous = app.test_client(), app.test_client(), app.test_client()
+    login_as(coach_client, coach)
+    login_as(admin_client, admin)
+    yield [
+        (anonymous, "/login"),
+        (anonymous, "/logout"),
+        (anonymous, f"/s/{token}/q/step"),
+        (anonymous, f"/s/{token}/q/comment"),
+        (anonymous, f"/s/{token}/send"),
+        (coach_client, "/coach/participants/new"),
+        (coach_client, f"/coach/participants/{participant.id}/link"),
+        (admin_client, "/admin/organisations"),
+    ]
+    limiter.enabled = True
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=forms, keep_token=st.booleans())
+def test_no_post_gets_a_server_error(app, targets, form, keep_token):
+    for client, url in targets:
+        data = dict(form)
+        if keep_token and "csrf_token" not in data:
+            data["csrf_token"] = csrf_token(client, "/login")
+        response = client.post(url, data=data)
+        assert response.status_code < 500, (url, data, response.status_code)
