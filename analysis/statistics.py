@@ -1,0 +1,261 @@
+"""Statistics for change within and between groups, each naming its method.
+
+Plain numbers in, frozen dataclasses out. Below ``MIN_N_FOR_TESTS`` no test or
+interval is computed and the result says why, because a p-value or a bootstrap
+interval on a handful of participants misleads more than it informs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+MIN_N_FOR_TESTS = 10
+CONFIDENCE = 0.95
+BOOTSTRAP_RESAMPLES = 4999
+#: Fixed so that a report shows the same intervals every time it is drawn.
+BOOTSTRAP_SEED = 20_261_123
+#: |RCI| above this is change larger than measurement error (two-sided 5 %).
+RELIABLE_CHANGE_CRITERION = 1.96
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+    method: str
+
+
+@dataclass(frozen=True)
+class TestResult:
+    statistic: float | None
+    p_value: float | None
+    method: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PairedChange:
+    """Change within one group, from each participant's own difference (after − before)."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    mean_ci: Interval | None
+    median_ci: Interval | None
+    wilcoxon: TestResult | None
+    #: Matched-pairs rank-biserial correlation: share of favourable minus unfavourable rank.
+    rank_biserial: float | None
+    sign_test: TestResult | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupDifference:
+    """Whether change differs between two groups (e.g. women and men)."""
+
+    n_first: int
+    n_second: int
+    test: TestResult | None
+    #: Cliff's delta: P(first > second) − P(first < second), from −1 to 1.
+    cliffs_delta: float | None
+    cliffs_delta_ci: Interval | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    n: int
+    share: float | None
+    ci: Interval | None
+
+
+@dataclass(frozen=True)
+class ShareDifference:
+    difference: float | None
+    ci: Interval | None
+
+
+def _too_few(n: int, min_n: int) -> str | None:
+    if n < min_n:
+        return f"fewer than {min_n} participants: no test or interval computed"
+    return None
+
+
+def _bootstrap(
+    samples: tuple[np.ndarray, ...], statistic: Callable[..., Any], method: str, seed: int
+) -> Interval | None:
+    with warnings.catch_warnings():
+        # Degenerate resamples (all values equal) make BCa undefined; scipy warns
+        # and returns NaN, which is reported as "no interval" instead.
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.bootstrap(
+            samples, statistic, confidence_level=CONFIDENCE, n_resamples=BOOTSTRAP_RESAMPLES,
+            method=method, rng=np.random.default_rng(seed), vectorized=True,
+        )
+    low, high = result.confidence_interval
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    return Interval(float(low), float(high), f"bootstrap {method}, {BOOTSTRAP_RESAMPLES} resamples")
+
+
+def rank_biserial(differences: Sequence[float]) -> float | None:
+    """Matched-pairs rank-biserial correlation (Kerby 2014); zero differences are dropped."""
+    d = np.asarray(differences, dtype=float)
+    d = d[d != 0]
+    if d.size == 0:
+        return None
+    ranks = stats.rankdata(np.abs(d))
+    return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
+
+
+def paired_change(
+    differences: Sequence[float], min_n: int = MIN_N_FOR_TESTS, seed: int = BOOTSTRAP_SEED
+) -> PairedChange:
+    """Mean and median change with bootstrap intervals, Wilcoxon and sign tests."""
+    d = np.asarray(differences, dtype=float)
+    n = int(d.size)
+    if n == 0:
+        return PairedChange(0, None, None, None, None, None, None, None, "no participants")
+    mean, median = float(d.mean()), float(np.median(d))
+    note = _too_few(n, min_n)
+    if note:
+        return PairedChange(n, mean, median, None, None, None, None, None, note)
+
+    if np.all(d == d[0]):
+        same = "all differences are equal"
+        mean_ci = Interval(mean, mean, same)
+        median_ci = Interval(median, median, same)
+    else:
+        mean_ci = _bootstrap((d,), np.mean, "BCa", seed)
+        # BCa degenerates on the median of ordinal steps; percentile does not.
+        median_ci = _bootstrap((d,), np.median, "percentile", seed)
+
+    if np.all(d == 0):
+        wilcoxon = TestResult(None, None, "Wilcoxon signed-rank", "all differences are zero")
+    else:
+        result = stats.wilcoxon(d, zero_method="pratt")
+        approximate = hasattr(result, "zstatistic")
+        wilcoxon = TestResult(
+            float(result.statistic), float(result.pvalue),
+            "Wilcoxon signed-rank, Pratt zero handling, "
+            + ("normal approximation" if approximate else "exact distribution"),
+        )
+
+    improved, worse = int((d > 0).sum()), int((d < 0).sum())
+    if improved + worse == 0:
+        sign = TestResult(None, None, "sign test (binomial)", "nobody improved or worsened")
+    else:
+        sign_result = stats.binomtest(improved, improved + worse, 0.5)
+        sign = TestResult(float(improved), float(sign_result.pvalue), "sign test (binomial)")
+
+    return PairedChange(n, mean, median, mean_ci, median_ci, wilcoxon, rank_biserial(d), sign)
+
+
+def cliffs_delta(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Cliff's delta via ranks, 2U/(n₁n₂) − 1; vectorised along ``axis`` for the bootstrap.
+
+    Ranking is O(n log n), where counting every pair would be O(n₁n₂).
+    """
+    first = np.moveaxis(np.asarray(first, dtype=float), axis, -1)
+    second = np.moveaxis(np.asarray(second, dtype=float), axis, -1)
+    n1, n2 = first.shape[-1], second.shape[-1]
+    ranks = stats.rankdata(np.concatenate([first, second], axis=-1), axis=-1)
+    u_first = ranks[..., :n1].sum(axis=-1) - n1 * (n1 + 1) / 2
+    return 2 * u_first / (n1 * n2) - 1
+
+
+def group_difference(
+    first: Sequence[float], second: Sequence[float], min_n: int = MIN_N_FOR_TESTS,
+    seed: int = BOOTSTRAP_SEED,
+) -> GroupDifference:
+    """Mann–Whitney U test and Cliff's delta (with a bootstrap interval) between two groups."""
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    note = _too_few(min(a.size, b.size), min_n)
+    if note:
+        return GroupDifference(int(a.size), int(b.size), None, None, None, note)
+    result = stats.mannwhitneyu(a, b, alternative="two-sided")
+    test = TestResult(float(result.statistic), float(result.pvalue), "Mann–Whitney U, two-sided")
+    delta = float(cliffs_delta(a, b))
+    if np.all(np.concatenate([a, b]) == a[0]):
+        interval = Interval(delta, delta, "all values are equal")
+    else:
+        interval = _bootstrap((a, b), cliffs_delta, "percentile", seed)
+    return GroupDifference(int(a.size), int(b.size), test, delta, interval)
+
+
+def wilson_share(count: int, n: int) -> Share:
+    """A proportion with its Wilson score interval."""
+    if n == 0:
+        return Share(count, n, None, None)
+    low, high = stats.binomtest(count, n).proportion_ci(
+        confidence_level=CONFIDENCE, method="wilson"
+    )
+    return Share(count, n, count / n, Interval(float(low), float(high), "Wilson score"))
+
+
+def share_difference(first: Share, second: Share) -> ShareDifference:
+    """first − second with Newcombe's hybrid score interval (his method 10)."""
+    if first.ci is None or second.ci is None or first.share is None or second.share is None:
+        return ShareDifference(None, None)
+    p1, p2 = first.share, second.share
+    l1, u1, l2, u2 = first.ci.low, first.ci.high, second.ci.low, second.ci.high
+    difference = p1 - p2
+    low = difference - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = difference + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return ShareDifference(difference, Interval(low, high, "Newcombe hybrid score (Wilson)"))
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values, in the order given."""
+    p = np.asarray(p_values, dtype=float)
+    m = p.size
+    order = np.argsort(p)
+    adjusted_sorted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    adjusted = np.empty(m)
+    adjusted[order] = adjusted_sorted
+    return adjusted.tolist()
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values (false discovery rate), in the order given."""
+    return stats.false_discovery_control(np.asarray(p_values, dtype=float), method="bh").tolist()
+
+
+def cronbach_alpha(item_scores: np.ndarray | Sequence[Sequence[float]]) -> float | None:
+    """Internal consistency of a scale: rows are participants, columns items (complete rows)."""
+    scores = np.asarray(item_scores, dtype=float)
+    if scores.ndim != 2 or scores.shape[1] < 2 or scores.shape[0] < 2:
+        return None
+    total_variance = scores.sum(axis=1).var(ddof=1)
+    if total_variance == 0:
+        return None
+    k = scores.shape[1]
+    return float(k / (k - 1) * (1 - scores.var(axis=0, ddof=1).sum() / total_variance))
+
+
+@dataclass(frozen=True)
+class ReliableChange:
+    index: float
+    reliable: bool
+    direction: int
+
+
+def reliable_change(
+    before: float, after: float, sd_before: float, reliability: float
+) -> ReliableChange:
+    """Jacobson–Truax reliable change index for one participant."""
+    if not 0 <= reliability < 1 or sd_before <= 0:
+        raise ValueError("needs 0 ≤ reliability < 1 and a positive standard deviation")
+    standard_error = sd_before * math.sqrt(1 - reliability)
+    index = (after - before) / math.sqrt(2 * standard_error**2)
+    reliable = abs(index) > RELIABLE_CHANGE_CRITERION
+    return ReliableChange(index, reliable, int(np.sign(index)) if reliable else 0)
