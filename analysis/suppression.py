@@ -1,17 +1,23 @@
 """Small-cell suppression for tables of counts with row and column totals.
 
-Primary suppression hides every count below the threshold. Secondary
-suppression then hides more cells until, in every line (a row or a column
-together with its total), the hidden cells cannot be recovered by subtraction:
-no line has exactly one hidden cell, and the hidden cells of a line never add
-up to fewer than the threshold.
+1. Primary suppression hides every count below the threshold.
+2. Secondary suppression hides more cells until, in every line (a row or a
+   column together with its total), no line has exactly one hidden cell and the
+   hidden cells of a line never add up to fewer than the threshold.
+3. An audit then solves, for every hidden cell, the smallest and largest value
+   it could have given everything published (totals add up, counts are not
+   negative). Where the two agree the cell could be worked out, so one more
+   neighbouring cell is hidden, and the audit runs again. Step 2 alone misses
+   such cases, for instance zeros pinned down by non-negativity.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import linprog
 
 MINIMUM_THRESHOLD = 3
 
@@ -71,9 +77,80 @@ def suppression_mask(counts: np.ndarray | list[list[int]], threshold: int) -> Su
             hidden[line] = line_mask
             changed = True
 
+    while exposed := _exactly_recoverable(full, hidden):
+        hid_more = [_hide_a_neighbour(full, hidden, row, column) for row, column in exposed]
+        # With everything hidden, what is still "recoverable" is structure (the
+        # totals of an empty table are zero), not anything the table published.
+        if not any(hid_more):
+            break
+
     return SuppressionMask(
         cells=hidden[:rows, :columns],
         row_totals=hidden[:rows, columns],
         column_totals=hidden[rows, :columns],
         grand_total=bool(hidden[rows, columns]),
     )
+
+
+def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int, int]]:
+    """Hidden cells whose value follows from the published cells and the totals."""
+    positions = [tuple(p) for p in np.argwhere(hidden)]
+    if not positions:
+        return []
+    index = {position: i for i, position in enumerate(positions)}
+    rows, columns = full.shape[0] - 1, full.shape[1] - 1
+    # Each line: its parts minus its total is zero. Hidden cells are unknowns;
+    # published ones move to the right-hand side.
+    lines = [[(r, c) for c in range(columns)] + [(r, columns)] for r in range(rows + 1)]
+    lines += [[(r, c) for r in range(rows)] + [(rows, c)] for c in range(columns + 1)]
+    equations, constants = [], []
+    for line in lines:
+        coefficients = np.zeros(len(positions))
+        constant = 0.0
+        for k, cell in enumerate(line):
+            sign = -1.0 if k == len(line) - 1 else 1.0
+            if hidden[cell]:
+                coefficients[index[cell]] += sign
+            else:
+                constant -= sign * full[cell]
+        if coefficients.any():
+            equations.append(coefficients)
+            constants.append(constant)
+    if not equations:
+        return []
+    a_eq, b_eq = np.array(equations), np.array(constants)
+    bounds = [(0, None)] * len(positions)
+    exposed = []
+    for position, i in index.items():
+        objective = np.zeros(len(positions))
+        objective[i] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds)
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds)
+        if high.status == 3:  # unbounded: nothing pins it down
+            continue
+        # Counts are whole numbers: one integer in the range is as good as published.
+        if low.status == 0 and high.status == 0:
+            if math.floor(-high.fun + 1e-9) - math.ceil(low.fun - 1e-9) < 1:
+                exposed.append(position)
+    return exposed
+
+
+def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: int) -> bool:
+    """Hide the smallest published cell sharing a line with (row, column); parts before totals.
+
+    Returns False when every cell is hidden already.
+    """
+    last_row, last_column = full.shape[0] - 1, full.shape[1] - 1
+    candidates = [(row, c) for c in range(last_column + 1) if not hidden[row, c]]
+    candidates += [(r, column) for r in range(last_row + 1) if not hidden[r, column]]
+    if not candidates:
+        candidates = [tuple(p) for p in np.argwhere(~hidden)]
+    if not candidates:
+        return False
+
+    def cost(cell: tuple[int, int]) -> tuple[bool, int]:
+        is_total = cell[0] == last_row or cell[1] == last_column
+        return (is_total, int(full[cell]))
+
+    hidden[min(candidates, key=cost)] = True
+    return True

@@ -121,3 +121,11 @@ def test_a_group_all_on_one_step_is_not_revealed():
     men = [StepObservation(f"m{i}", "man", 1 + i % 7, 1 + i % 7) for i in range(70)]
     distribution = step_distribution(women + men, range(1, 8), threshold=5)
     assert all(cell.suppressed for cell in distribution.shares["intake"]["woman"])
+
+
+def test_no_measurable_participants_gives_an_all_hidden_report():
+    nobody = [StepObservation(1, "woman", 3, None), StepObservation(2, "man", None, None)]
+    table = movement_table(nobody, 5)
+    assert all(row.n.suppressed for row in table.rows)
+    distribution = step_distribution(nobody, range(1, 8), 5)
+    assert all(cell.suppressed for cell in distribution.shares["latest"]["woman"])
