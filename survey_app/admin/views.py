@@ -9,8 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey_app.admin import bp
 from survey_app.admin.forms import OrganisationForm
 from survey_app.extensions import db
-from survey_app.models import Organisation, User
-from survey_app.models.organisation import PATH_SEPARATOR
+from survey_app.models import User
 from survey_app.services import ServiceError, audit, organisations
 
 
@@ -34,13 +33,8 @@ def index() -> str:
 def add_organisation() -> str | WerkzeugResponse:
     form = OrganisationForm()
     if form.validate_on_submit():
-        own = current_user.organisation.path
         try:
-            path = PATH_SEPARATOR.join(organisations.split_path(form.path.data or ""))
-            # An administrator extends their own tree, never a sibling's.
-            if not path.startswith(own + PATH_SEPARATOR):
-                raise ServiceError(_("The path must start with %(own)s/.", own=own))
-            organisation: Organisation = organisations.add(path)
+            organisation = organisations.add_below(current_user.organisation, form.path.data or "")
         except ServiceError as error:
             db.session.rollback()
             form.path.errors.append(str(error.message))

@@ -43,6 +43,14 @@ def add(path: str) -> Organisation:
     return parent
 
 
+def add_below(root: Organisation, path: str) -> Organisation:
+    """Like ``add``, but only inside ``root``'s tree: nobody extends a sibling's."""
+    normalised = PATH_SEPARATOR.join(split_path(path))
+    if not normalised.startswith(root.path + PATH_SEPARATOR):
+        raise ServiceError(_l("The path must start with %(own)s/.", own=root.path), field="path")
+    return add(normalised)
+
+
 def subtree_clause(root: Organisation) -> sa.ColumnElement[bool]:
     """SQL condition: an organisation is ``root`` or lies below it."""
     return sa.or_(
