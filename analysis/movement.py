@@ -12,6 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.statistics import (
+    MIN_N_FOR_TESTS,
+    GroupDifference,
+    PairedChange,
+    group_difference,
+    paired_change,
+)
 from analysis.suppression import suppression_mask
 
 WOMAN, MAN, OTHER, NOT_STATED, TOTAL = "woman", "man", "other", "not_stated", "total"
@@ -209,3 +216,36 @@ def step_distribution(
                 for column in range(len(steps))
             )
     return StepDistribution(tuple(steps), ALWAYS_SHOWN, shares, sizes)
+
+
+@dataclass(frozen=True)
+class MovementStatistics:
+    """Tests and intervals for the movement table, for groups whose size is published."""
+
+    #: women, men and total; None where the table hides the group's size.
+    groups: dict[str, PairedChange | None]
+    women_vs_men: GroupDifference | None
+
+
+def movement_statistics(
+    observations: Iterable[StepObservation], table: MovementTable,
+    min_n: int = MIN_N_FOR_TESTS,
+) -> MovementStatistics:
+    """Paired change per group and the difference between women and men."""
+    movements: dict[str, list[int]] = {WOMAN: [], MAN: [], TOTAL: []}
+    for observation in observations:
+        if observation.movement is None:
+            continue
+        movements[TOTAL].append(observation.movement)
+        if observation.gender in (WOMAN, MAN):
+            movements[observation.gender].append(observation.movement)
+    published = {group: not table.row(group).n.suppressed for group in movements}
+    groups = {
+        group: paired_change(values, min_n) if published[group] else None
+        for group, values in movements.items()
+    }
+    difference = (
+        group_difference(movements[WOMAN], movements[MAN], min_n)
+        if published[WOMAN] and published[MAN] else None
+    )
+    return MovementStatistics(groups, difference)

@@ -7,6 +7,7 @@ from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 
 from analysis import Cell
+from analysis.statistics import MIN_N_FOR_TESTS, Interval
 from survey_app.models import Gender, OccasionKind, Role
 from survey_app.services.schedule import OccasionStatus
 
@@ -53,8 +54,30 @@ def format_cell(cell: Cell, kind: str = "number") -> str:
     return format_decimal(cell.value, "#,##0")
 
 
+def format_p_value(p_value: float | None) -> str:
+    if p_value is None:
+        return SUPPRESSED
+    if p_value < 0.001:
+        return "< " + format_decimal(0.001, "0.000")
+    return format_decimal(p_value, "0.000")
+
+
+def format_estimate(value: float | None, interval: Interval | None) -> str:
+    """"0,8 (0,5–1,1)": an estimate with its 95 % interval, when there is one."""
+    if value is None:
+        return SUPPRESSED
+    text = format_decimal(value, "#,##0.0#")
+    if interval is not None:
+        low, high = (format_decimal(v, "#,##0.0#") for v in (interval.low, interval.high))
+        text += f" ({low}–{high})"
+    return text
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["cell"] = format_cell
+    app.jinja_env.filters["p_value"] = format_p_value
+    app.jinja_env.globals["estimate"] = format_estimate
+    app.jinja_env.globals["MIN_N_FOR_TESTS"] = MIN_N_FOR_TESTS
     app.jinja_env.globals.update(
         GENDER_LABELS=GENDER_LABELS,
         GROUP_LABELS=GROUP_LABELS,

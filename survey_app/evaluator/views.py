@@ -8,7 +8,7 @@ from analysis.charts import DistributionLabels, step_distribution_svg
 from survey_app.evaluator import bp
 from survey_app.evaluator.forms import ScopeForm
 from survey_app.models import Organisation
-from survey_app.services import organisations, reporting
+from survey_app.services import clock, organisations, reporting
 from survey_app.templating import GROUP_LABELS
 
 
@@ -29,14 +29,17 @@ def chosen_scope() -> tuple[ScopeForm, Organisation]:
 @bp.get("/")
 def report() -> str:
     form, scope = chosen_scope()
-    catalogue = current_app.extensions["questionnaires"]
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
+    report_data = reporting.evaluator_report(
+        scope, current_app.extensions["questionnaires"],
+        current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
+    )
     return render_template(
         "evaluator/report.html",
         form=form,
         scope=scope,
-        table=reporting.movement_report(scope, catalogue, threshold),
-        distribution=reporting.step_distribution(scope, catalogue, threshold),
+        report=report_data,
+        table=report_data.movement,
+        distribution=report_data.distribution,
         chart_url=url_for(".step_distribution_chart", organisation=scope.id),
     )
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from analysis import MovementTable, StepDistribution, StepObservation, movement_table
 from analysis import step_distribution as distribution_of
+from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
+from analysis.movement import MovementStatistics, movement_statistics
 from questionnaires import Catalogue
 from survey_app.extensions import db
 from survey_app.models import Answer, Occasion, OccasionKind, Organisation, Participant, Response
-from survey_app.services import organisations
+from survey_app.services import organisations, schedule
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
 # Latest occasion first: exit beats any follow-up, a later follow-up an earlier one.
@@ -90,3 +97,61 @@ def step_distribution(
     scope: Organisation, catalogue: Catalogue, threshold: int
 ) -> StepDistribution:
     return distribution_of(step_observations(scope, catalogue), ladder_steps(catalogue), threshold)
+
+
+def participant_progress(scope: Organisation, today: date) -> list[ParticipantProgress]:
+    """For attrition: what each participant in ``scope`` has answered, and what fell due.
+
+    An occasion counts as due once its answering window has passed (overdue or
+    missed) or it was answered; one still open is not yet counted against anyone.
+    """
+    participants = db.session.scalars(
+        sa.select(Participant)
+        .join(Participant.organisation)
+        .where(organisations.subtree_clause(scope))
+        .options(selectinload(Participant.occasions).selectinload(Occasion.response))
+    ).all()
+    closed = {
+        schedule.OccasionStatus.COMPLETED, schedule.OccasionStatus.OVERDUE,
+        schedule.OccasionStatus.MISSED,
+    }
+    progress = []
+    for participant in participants:
+        plan = schedule.plan(participant, today)
+        answered = Counter(
+            p.kind.value for p in plan if p.status == schedule.OccasionStatus.COMPLETED
+        )
+        due = Counter(p.kind.value for p in plan if p.status in closed)
+        progress.append(
+            ParticipantProgress(
+                gender=participant.gender.value,
+                answered_intake=answered["intake"] > 0,
+                answered_followup=answered["followup"] > 0,
+                answered_exit=answered["exit"] > 0,
+                due=dict(due),
+                answered=dict(answered),
+            )
+        )
+    return progress
+
+
+@dataclass(frozen=True)
+class EvaluatorReport:
+    movement: MovementTable
+    statistics: MovementStatistics
+    distribution: StepDistribution
+    attrition: AttritionTable
+
+
+def evaluator_report(
+    scope: Organisation, catalogue: Catalogue, threshold: int, today: date
+) -> EvaluatorReport:
+    """Everything on the evaluator's report page, from one read of the answers."""
+    observations = step_observations(scope, catalogue)
+    table = movement_table(observations, threshold)
+    return EvaluatorReport(
+        movement=table,
+        statistics=movement_statistics(observations, table),
+        distribution=distribution_of(observations, ladder_steps(catalogue), threshold),
+        attrition=attrition_table(participant_progress(scope, today), threshold),
+    )

@@ -129,3 +129,30 @@ def test_no_measurable_participants_gives_an_all_hidden_report():
     assert all(row.n.suppressed for row in table.rows)
     distribution = step_distribution(nobody, range(1, 8), 5)
     assert all(cell.suppressed for cell in distribution.shares["latest"]["woman"])
+
+
+def test_movement_statistics_are_the_tested_functions_on_each_group():
+    from analysis.movement import movement_statistics
+    from analysis.statistics import group_difference, paired_change
+
+    women = [StepObservation(f"w{i}", "woman", 2, 2 + m)
+             for i, m in enumerate([1] * 8 + [0] * 2 + [2] * 2)]
+    men = [StepObservation(f"m{i}", "man", 3, 3 + m)
+           for i, m in enumerate([0] * 6 + [1] * 4 + [-1] * 2)]
+    observations = women + men
+    statistics = movement_statistics(observations, movement_table(observations, 5))
+    women_moves = [1] * 8 + [0] * 2 + [2] * 2
+    men_moves = [0] * 6 + [1] * 4 + [-1] * 2
+    assert statistics.groups["woman"] == paired_change(women_moves)
+    assert statistics.groups["man"] == paired_change(men_moves)
+    assert statistics.groups["total"] == paired_change(women_moves + men_moves)
+    assert statistics.women_vs_men == group_difference(women_moves, men_moves)
+
+
+def test_no_statistics_for_a_group_whose_size_is_hidden():
+    from analysis.movement import movement_statistics
+
+    observations = varied("man", 20) + [StepObservation(i, "woman", 2, 3) for i in range(3)]
+    statistics = movement_statistics(observations, movement_table(observations, 5))
+    assert statistics.groups["woman"] is None
+    assert statistics.women_vs_men is None

@@ -88,3 +88,28 @@ def test_the_chart_is_an_svg_image_with_a_text_alternative(evaluator_client):
     assert chart.status_code == 200
     assert chart.mimetype == "image/svg+xml"
     assert b"Kvinnor" in chart.data and b"Vid inskrivning" in chart.data
+
+
+def test_the_report_shows_tests_and_attrition(evaluator_client):
+    page = evaluator_client.get("/evaluator/").get_data(as_text=True)
+    # Five women and six men: below the ten a test needs, and the page says so.
+    assert "Inget test: färre än 10 deltagare." in page
+    assert "Kvinnor och män jämförs inte" in page
+    # Attrition: 11 enrolled in scope, all answered intake and one follow-up.
+    assert cells(page, "Inskrivna")[-1] == "11"
+    assert cells(page, "Svarat vid minst en uppföljning")[-1] == "11"
+    assert cells(page, "Svarat vid avslut") == ["–", "–", "–"]
+
+
+def test_with_enough_participants_the_tests_and_comparison_appear(app):
+    # Women: +1 ×8, +2 ×4 → mean 16/12 = 1,33. Men: 0 ×8, +1 ×4 → mean 4/12 = 0,33.
+    for i in range(12):
+        answered_steps(f"W{i}", Gender.WOMAN, [2, 3 if i < 8 else 4])
+        answered_steps(f"M{i}", Gender.MAN, [3, 3 if i < 8 else 4])
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    page = client.get("/evaluator/").get_data(as_text=True)
+    women = page.split("Är förflyttningen mer än slumpen?")[1]
+    assert cells(women, "Kvinnor")[0].startswith("1,33 (")
+    assert cells(women, "Män")[0].startswith("0,33 (")
+    assert "Kvinnor jämfört med män: Cliffs delta" in page

@@ -1,0 +1,92 @@
+"""Who is missing from the change figures: participation and response by gender."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, Cell
+from analysis.suppression import suppression_mask
+
+STAGES = ("enrolled", "intake", "followup", "exit")
+OCCASION_KINDS = ("intake", "followup", "exit")
+
+
+@dataclass(frozen=True)
+class ParticipantProgress:
+    gender: str
+    answered_intake: bool
+    answered_followup: bool
+    answered_exit: bool
+    #: Occasions that have fallen due, and of those answered, per occasion kind.
+    due: dict[str, int] = field(default_factory=dict)
+    answered: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AttritionTable:
+    groups: tuple[str, ...]
+    #: ``counts[stage][group]``: participants enrolled, or having answered that stage.
+    counts: dict[str, dict[str, Cell]]
+    #: ``response_rates[kind][group]``: share of occasions due that were answered.
+    response_rates: dict[str, dict[str, Cell]]
+
+
+def _column(values: list[int], threshold: int) -> list[Cell]:
+    """Cells for each gender and the total, suppressed as one column with its total."""
+    present = [i for i, value in enumerate(values) if value > 0]
+    cells = [Cell.hidden() for _ in values]
+    if present:
+        mask = suppression_mask(np.array([[values[i]] for i in present]), threshold)
+        for row, i in enumerate(present):
+            if not mask.cells[row, 0]:
+                cells[i] = Cell(values[i])
+        total = Cell.hidden() if mask.grand_total else Cell(sum(values))
+    else:
+        total = Cell.hidden()
+    return [*cells, total]
+
+
+def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
+    """Answered ÷ due per gender and in total; a rate is hidden with its numerator."""
+    present = [i for i, value in enumerate(due) if value > 0]
+    cells = [Cell.hidden() for _ in due]
+    total = Cell.hidden()
+    if present:
+        table = np.array([[answered[i], due[i] - answered[i]] for i in present])
+        mask = suppression_mask(table, threshold)
+        for row, i in enumerate(present):
+            if not (mask.cells[row, 0] or mask.row_totals[row]):
+                cells[i] = Cell(answered[i] / due[i])
+        if not (mask.column_totals[0] or mask.grand_total):
+            total = Cell(sum(answered) / sum(due))
+    return [*cells, total]
+
+
+def attrition_table(progress: Iterable[ParticipantProgress], threshold: int) -> AttritionTable:
+    people = list(progress)
+    shown = (*ALWAYS_SHOWN, TOTAL)
+
+    def by_gender(test: Callable[[ParticipantProgress], bool]) -> list[int]:
+        return [sum(1 for p in people if p.gender == g and test(p)) for g in GENDERS]
+
+    stage_tests = {
+        "enrolled": lambda p: True,
+        "intake": lambda p: p.answered_intake,
+        "followup": lambda p: p.answered_followup,
+        "exit": lambda p: p.answered_exit,
+    }
+    counts = {}
+    for stage, test in stage_tests.items():
+        cells = dict(zip((*GENDERS, TOTAL), _column(by_gender(test), threshold), strict=True))
+        counts[stage] = {group: cells[group] for group in shown}
+
+    rates = {}
+    for kind in OCCASION_KINDS:
+        answered = [sum(p.answered.get(kind, 0) for p in people if p.gender == g) for g in GENDERS]
+        due = [sum(p.due.get(kind, 0) for p in people if p.gender == g) for g in GENDERS]
+        cells = dict(zip((*GENDERS, TOTAL), _rates(answered, due, threshold), strict=True))
+        rates[kind] = {group: cells[group] for group in shown}
+    return AttritionTable(shown, counts, rates)

@@ -1,0 +1,57 @@
+"""Attrition by gender, with the same suppression as every other table."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.attrition import ParticipantProgress, attrition_table
+
+
+def people(gender: str, n: int, intake: int, followup: int, exit_: int) -> list:
+    return [
+        ParticipantProgress(gender, i < intake, i < followup, i < exit_) for i in range(n)
+    ]
+
+
+def test_stages_by_gender_by_hand():
+    progress = (people("woman", 12, intake=10, followup=6, exit_=3)
+                + people("man", 8, intake=8, followup=5, exit_=0)
+                + people("other", 1, intake=1, followup=0, exit_=0))
+    table = attrition_table(progress, threshold=5)
+    value = {
+        stage: {group: cell.value for group, cell in groups.items()}
+        for stage, groups in table.counts.items()
+    }
+    # Enrolled 12, 8, 1 of 21: "other" (1) is hidden, so men (the next smallest) go too;
+    # women and the total stay, and men + other = 9 cannot be split.
+    assert value["enrolled"] == {"woman": 12, "man": None, "total": 21}
+    assert value["intake"] == {"woman": 10, "man": None, "total": 19}
+    # Follow-up 6 and 5, nobody else: nothing small, all shown.
+    assert value["followup"] == {"woman": 6, "man": 5, "total": 11}
+    # Exit: three women in all. Under 5, so hidden, and so is the total.
+    assert value["exit"] == {"woman": None, "man": None, "total": None}
+
+
+def rated(gender: str, due: int, answered: int) -> list:
+    return [
+        ParticipantProgress(gender, i < answered, False, False, {"intake": 1},
+                            {"intake": int(i < answered)})
+        for i in range(due)
+    ]
+
+
+def test_response_rates_by_hand():
+    table = attrition_table(rated("woman", 20, 15) + rated("man", 12, 6), threshold=5)
+    rates = table.response_rates["intake"]
+    assert rates["woman"].value == pytest.approx(15 / 20)
+    assert rates["man"].value == pytest.approx(6 / 12)
+    assert rates["total"].value == pytest.approx(21 / 32)
+
+
+def test_a_rate_is_hidden_when_its_complement_is_small():
+    # Men: 6 answered, 4 did not. The 4 is hidden, so the men's rate goes, and the
+    # women's with it (else 21 − 15 and 9 − 5 would give the men away).
+    table = attrition_table(rated("woman", 20, 15) + rated("man", 10, 6), threshold=5)
+    rates = table.response_rates["intake"]
+    assert rates["man"].suppressed and rates["woman"].suppressed
+    assert rates["total"].value == pytest.approx(21 / 30)
