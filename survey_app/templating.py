@@ -63,12 +63,12 @@ def format_p_value(p_value: float | None) -> str:
 
 
 def format_estimate(value: float | None, interval: Interval | None) -> str:
-    """"0,8 (0,5–1,1)": an estimate with its 95 % interval, when there is one."""
+    """"0,80 (0,52–1,10)": an estimate with its 95 % interval, when there is one."""
     if value is None:
         return SUPPRESSED
-    text = format_decimal(value, "#,##0.0#")
+    text = format_decimal(value, "#,##0.00")
     if interval is not None:
-        low, high = (format_decimal(v, "#,##0.0#") for v in (interval.low, interval.high))
+        low, high = (format_decimal(v, "#,##0.00") for v in (interval.low, interval.high))
         text += f" ({low}–{high})"
     return text
 
