@@ -4,7 +4,6 @@ from analysis.movement import (
     GENDERS,
     OUTCOMES,
     TOTAL,
-    Cell,
     GroupMovement,
     MovementTable,
     StepDistribution,
@@ -12,7 +11,7 @@ from analysis.movement import (
     movement_table,
     step_distribution,
 )
-from analysis.suppression import SuppressionMask, suppression_mask
+from analysis.suppression import Cell, SuppressionMask, suppression_mask
 
 __all__ = [
     "GENDERS",

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, Cell
-from analysis.suppression import suppression_mask
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
+from analysis.suppression import Cell, suppressed_column, suppression_mask
 
 STAGES = ("enrolled", "intake", "followup", "exit")
 OCCASION_KINDS = ("intake", "followup", "exit")
@@ -32,21 +32,6 @@ class AttritionTable:
     counts: dict[str, dict[str, Cell]]
     #: ``response_rates[kind][group]``: share of occasions due that were answered.
     response_rates: dict[str, dict[str, Cell]]
-
-
-def _column(values: list[int], threshold: int) -> list[Cell]:
-    """Cells for each gender and the total, suppressed as one column with its total."""
-    present = [i for i, value in enumerate(values) if value > 0]
-    cells = [Cell.hidden() for _ in values]
-    if present:
-        mask = suppression_mask(np.array([[values[i]] for i in present]), threshold)
-        for row, i in enumerate(present):
-            if not mask.cells[row, 0]:
-                cells[i] = Cell(values[i])
-        total = Cell.hidden() if mask.grand_total else Cell(sum(values))
-    else:
-        total = Cell.hidden()
-    return [*cells, total]
 
 
 def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
@@ -80,7 +65,8 @@ def attrition_table(progress: Iterable[ParticipantProgress], threshold: int) -> 
     }
     counts = {}
     for stage, test in stage_tests.items():
-        cells = dict(zip((*GENDERS, TOTAL), _column(by_gender(test), threshold), strict=True))
+        groups, total = suppressed_column(by_gender(test), threshold)
+        cells = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
         counts[stage] = {group: cells[group] for group in shown}
 
     rates = {}

@@ -19,7 +19,7 @@ from analysis.statistics import (
     group_difference,
     paired_change,
 )
-from analysis.suppression import suppression_mask
+from analysis.suppression import Cell, suppression_mask
 
 WOMAN, MAN, OTHER, NOT_STATED, TOTAL = "woman", "man", "other", "not_stated", "total"
 GENDERS = (WOMAN, MAN, OTHER, NOT_STATED)
@@ -40,18 +40,6 @@ class StepObservation:
         if self.intake_step is None or self.latest_step is None:
             return None
         return self.latest_step - self.intake_step
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A published figure; a suppressed cell carries no value at all."""
-
-    value: float | None
-    suppressed: bool = False
-
-    @classmethod
-    def hidden(cls) -> Cell:
-        return cls(None, suppressed=True)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,18 @@ MINIMUM_THRESHOLD = 3
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A published figure; a suppressed cell carries no value at all."""
+
+    value: float | None
+    suppressed: bool = False
+
+    @classmethod
+    def hidden(cls) -> Cell:
+        return cls(None, suppressed=True)
+
+
+@dataclass(frozen=True)
 class SuppressionMask:
     """Which cells of a table to hide: ``True`` means hidden."""
 
@@ -90,6 +102,23 @@ def suppression_mask(counts: np.ndarray | list[list[int]], threshold: int) -> Su
         column_totals=hidden[rows, :columns],
         grand_total=bool(hidden[rows, columns]),
     )
+
+
+def suppressed_column(counts: list[int], threshold: int) -> tuple[list[Cell], Cell]:
+    """One count per group and their total, suppressed as a column with its total.
+
+    Groups with nobody in them stay out of the table (nobody to protect) and are
+    shown as hidden, never as 0.
+    """
+    present = [i for i, count in enumerate(counts) if count > 0]
+    cells = [Cell.hidden() for _ in counts]
+    if not present:
+        return cells, Cell.hidden()
+    mask = suppression_mask(np.array([[counts[i]] for i in present]), threshold)
+    for row, i in enumerate(present):
+        if not mask.cells[row, 0]:
+            cells[i] = Cell(counts[i])
+    return cells, (Cell.hidden() if mask.grand_total else Cell(sum(counts)))
 
 
 def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int, int]]:

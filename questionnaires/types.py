@@ -46,6 +46,8 @@ class QuestionType:
     #: Answers may be "don't know" / "don't want to answer" instead of a value.
     offers_missing_codes: ClassVar[bool] = True
     required_by_default: ClassVar[bool] = True
+    #: Answers enter domain scores (ordinal values, not categories or text).
+    scored: ClassVar[bool] = False
 
     def options(self, item: Item, questionnaire: Questionnaire) -> list[ScalePoint]:
         return []
@@ -80,6 +82,7 @@ class ScaleQuestion(QuestionType):
 
     name = "scale"
     needs_scale = True
+    scored = True
 
     def options(self, item: Item, questionnaire: Questionnaire) -> list[ScalePoint]:
         return questionnaire.scale_for(item).points

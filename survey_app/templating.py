@@ -39,6 +39,18 @@ STATUS_LABELS = {
     OccasionStatus.COMPLETED: _l("Completed"),
     OccasionStatus.MISSED: _l("Missed"),
 }
+#: Names of Stegvis' own domains; another instrument's domains show their ids.
+DOMAIN_LABELS = {
+    "work_ability": _l("Work ability"),
+    "readiness": _l("Ready for work or studies"),
+    "health": _l("Self-rated health"),
+    "influence": _l("Influence over the rehabilitation"),
+    "coordination": _l("Someone holds it together"),
+    "knowledge": _l("Knows the support and income options"),
+    "control": _l("Control over the situation"),
+    "progress": _l("Closer to work or studies"),
+    "satisfaction": _l("Satisfied with the support"),
+}
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.COACH: _l("Coach"),
                Role.EVALUATOR: _l("Evaluator")}
 
@@ -84,5 +96,6 @@ def init_app(app: Flask) -> None:
         OCCASION_LABELS=OCCASION_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,
+        DOMAIN_LABELS=DOMAIN_LABELS,
         get_locale=get_locale,
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from analysis import MovementTable, StepDistribution, StepObservation, movement_table
 from analysis import step_distribution as distribution_of
 from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
+from analysis.domains import DomainChangeTable, DomainObservation, domain_change_table, domain_score
 from analysis.movement import MovementStatistics, movement_statistics
 from questionnaires import Catalogue
 from survey_app.extensions import db
@@ -65,7 +66,7 @@ def step_observations(scope: Organisation, catalogue: Catalogue) -> list[StepObs
         if kind == OccasionKind.INTAKE:
             intake[participant_id] = value
             continue
-        order = (_KIND_ORDER[kind], sequence)
+        order = _latest_order(kind, sequence)
         if participant_id not in latest or order > latest[participant_id][0]:
             latest[participant_id] = (order, value)
 
@@ -135,23 +136,97 @@ def participant_progress(scope: Organisation, today: date) -> list[ParticipantPr
     return progress
 
 
+def _latest_order(kind: OccasionKind, sequence: int) -> tuple[int, int]:
+    return (_KIND_ORDER[kind], sequence)
+
+
+def domain_observations(scope: Organisation, catalogue: Catalogue) -> list[DomainObservation]:
+    """Each participant's score per domain at intake and at their latest answered occasion.
+
+    Domains are those with scored items, other than the ladder's own (step
+    movement covers it). Each response is scored with the questionnaire version
+    it was answered with.
+    """
+    rows = db.session.execute(
+        sa.select(
+            Response.id, Occasion.participant_id, Participant.gender, Occasion.kind,
+            Occasion.sequence, Response.questionnaire_slug, Response.questionnaire_version,
+            Answer.item_id, Answer.value,
+        )
+        .join(Occasion, Response.occasion_id == Occasion.id)
+        .join(Participant, Participant.id == Occasion.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(organisations.subtree_clause(scope), Response.submitted_at.is_not(None))
+    ).all()
+
+    responses: dict[int, dict] = {}
+    for response_id, participant_id, gender, kind, sequence, slug, version, item_id, value in rows:
+        response = responses.setdefault(response_id, {
+            "participant": participant_id, "gender": gender.value, "kind": kind,
+            "order": _latest_order(kind, sequence), "slug": slug, "version": version,
+            "values": {},
+        })
+        if item_id is not None:
+            response["values"][item_id] = value
+
+    intake, latest = {}, {}
+    for response in responses.values():
+        participant = response["participant"]
+        if response["kind"] == OccasionKind.INTAKE:
+            intake[participant] = response
+        elif participant not in latest or response["order"] > latest[participant]["order"]:
+            latest[participant] = response
+
+    def scores(response: dict) -> dict[str, float | None]:
+        definition = catalogue.get(response["slug"], response["version"]).definition
+        ladder = definition.ladder_item
+        items = [
+            item for item in definition.items_for(response["kind"].value)
+            if item.question_type.scored and (ladder is None or item.domain != ladder.domain)
+        ]
+        by_domain: dict[str, list[float | None]] = {}
+        for item in items:
+            by_domain.setdefault(item.domain, []).append(
+                item.question_type.score(item, definition, response["values"].get(item.id))
+            )
+        return {domain: domain_score(values) for domain, values in by_domain.items()}
+
+    observations = []
+    for participant, first in intake.items():
+        if participant not in latest:
+            continue
+        before, after = scores(first), scores(latest[participant])
+        for domain in before:
+            if domain in after:
+                observations.append(
+                    DomainObservation(participant, first["gender"], domain, before[domain],
+                                      after[domain])
+                )
+    # Report domains in the order the questionnaire asks them.
+    order = {d: i for i, d in enumerate(catalogue.latest(DEFAULT_QUESTIONNAIRE).definition.domains)}
+    return sorted(observations, key=lambda o: order.get(o.domain, len(order)))
+
+
 @dataclass(frozen=True)
 class EvaluatorReport:
     movement: MovementTable
     statistics: MovementStatistics
     distribution: StepDistribution
+    domains: DomainChangeTable
     attrition: AttritionTable
 
 
 def evaluator_report(
     scope: Organisation, catalogue: Catalogue, threshold: int, today: date
 ) -> EvaluatorReport:
-    """Everything on the evaluator's report page, from one read of the answers."""
+    """Everything on the evaluator's report page."""
     observations = step_observations(scope, catalogue)
     table = movement_table(observations, threshold)
     return EvaluatorReport(
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),
+        domains=domain_change_table(domain_observations(scope, catalogue), threshold),
         attrition=attrition_table(participant_progress(scope, today), threshold),
     )

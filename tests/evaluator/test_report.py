@@ -113,3 +113,15 @@ def test_with_enough_participants_the_tests_and_comparison_appear(app):
     assert cells(women, "Kvinnor")[0].startswith("1,33 (")
     assert cells(women, "Män")[0].startswith("0,33 (")
     assert "Kvinnor jämfört med män: Cliffs delta" in page
+
+
+def test_domain_change_is_scored_from_the_answers(evaluator_client):
+    # Every scale answer in the fixture is "2" at both occasions: no change anywhere.
+    page = evaluator_client.get("/evaluator/").get_data(as_text=True)
+    section = page.split("Förändring per område")[1].split("Vilka saknas i siffrorna")[0]
+    for area in ("Arbetsförmåga", "Självskattad hälsa", "Inflytande över sin rehabilitering"):
+        assert area in section
+    # Six men at +0: n 6 published; the mean change is exactly zero.
+    assert "0,00" in section
+    # The follow-up-only statements have no intake score, so no change is reported.
+    assert "Närmare arbete eller studier" not in section
