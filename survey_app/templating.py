@@ -70,7 +70,7 @@ def format_p_value(p_value: float | None) -> str:
     if p_value is None:
         return SUPPRESSED
     if p_value < 0.001:
-        return "< " + format_decimal(0.001, "0.000")
+        return "<\u00a0" + format_decimal(0.001, "0.000")  # no break between sign and number
     return format_decimal(p_value, "0.000")
 
 
