@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import date, timedelta
-from typing import NoReturn
+from typing import IO, NoReturn
 
 import click
 import sqlalchemy as sa
@@ -22,9 +23,11 @@ from survey_app.services import (
     enrolment,
     links,
     organisations,
+    reporting,
     schedule,
     users,
 )
+from survey_app.services.report_document import report_document
 
 
 def _fail(message: object) -> NoReturn:
@@ -152,8 +155,39 @@ def issue_link(code: str) -> None:
     click.echo(links.survey_url(current_app.config["BASE_URL"], token))
 
 
+@click.command("report")
+@click.option("--scope", "scope_path", required=True, help="Organisation path.")
+@click.option("--from", "enrolled_from", type=click.DateTime(["%Y-%m-%d"]),
+              help="Only participants enrolled on or after this date.")
+@click.option("--to", "enrolled_to", type=click.DateTime(["%Y-%m-%d"]),
+              help="Only participants enrolled on or before this date.")
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json",
+              show_default=True)
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write; standard output by default.")
+@with_appcontext
+def report_command(
+    scope_path: str, enrolled_from: object, enrolled_to: object, output_format: str, out: IO[str]
+) -> None:
+    """Write the evaluator report for SCOPE (suppressed like the page)."""
+    filters = reporting.ReportFilters(
+        _organisation(scope_path),
+        enrolled_from.date() if enrolled_from else None,  # type: ignore[attr-defined]
+        enrolled_to.date() if enrolled_to else None,  # type: ignore[attr-defined]
+    )
+    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
+    report = reporting.evaluator_report(
+        filters, current_app.extensions["questionnaires"], threshold, clock.today()
+    )
+    document = report_document(report, filters, threshold)
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
 def init_app(app: Flask) -> None:
-    for command in (demo_command, org_group, create_user, enrol_command, issue_link):
+    for command in (
+        demo_command, org_group, create_user, enrol_command, issue_link, report_command
+    ):
         app.cli.add_command(command)
 
 

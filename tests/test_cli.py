@@ -119,7 +119,8 @@ def test_demo_is_deterministic_and_women_and_men_move_differently(app, runner):
     assert demo_fingerprint() == first
 
     root = demo.organisations.find(demo.ROOT)
-    table = reporting.movement_report(root, app.extensions["questionnaires"], threshold=5)
+    filters = reporting.ReportFilters(root)
+    table = reporting.movement_report(filters, app.extensions["questionnaires"], threshold=5)
     women, men = table.row("woman"), table.row("man")
     assert women.mean.value > men.mean.value
     assert {kind for p in first for kind, *_ in p[5]} == {"intake", "followup", "exit"}
@@ -143,7 +144,7 @@ def test_the_command_group_lists_every_command_and_honours_database_url(tmp_path
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     cli = CliRunner()
     help_text = cli.invoke(command_group(), ["--help"]).output
-    for command in ("db", "demo", "org", "create-user", "enrol", "issue-link", "run"):
+    for command in ("db", "demo", "org", "create-user", "enrol", "issue-link", "report", "run"):
         assert f"  {command} " in help_text
 
     upgraded = cli.invoke(command_group(), ["db", "upgrade"])

@@ -6,49 +6,66 @@ from flask_login import current_user
 
 from analysis.charts import DistributionLabels, step_distribution_svg
 from survey_app.evaluator import bp
-from survey_app.evaluator.forms import ScopeForm
-from survey_app.models import Organisation
+from survey_app.evaluator.forms import ReportFilterForm
 from survey_app.services import clock, organisations, reporting
 from survey_app.templating import GROUP_LABELS
 
 
-def chosen_scope() -> tuple[ScopeForm, Organisation]:
-    """The organisation picked in the filter, defaulting to the evaluator's own."""
+def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
+    """The filters picked on the page; the evaluator's whole tree by default."""
     scope = organisations.subtree(current_user.organisation)
-    form = ScopeForm(request.args, organisations=scope)
+    form = ReportFilterForm(request.args, organisations=scope)
     chosen = current_user.organisation
+    form.validate()
     if "organisation" in request.args:
         # Anything outside the evaluator's tree is, for them, not there at all.
-        if not form.validate():
+        if form.organisation.errors:
             abort(404)
         chosen = next(o for o in scope if o.id == form.organisation.data)
     form.organisation.data = chosen.id
-    return form, chosen
+    # A date that did not parse is shown as an error and left out of the filter.
+    period_ok = not (form.enrolled_from.errors or form.enrolled_to.errors)
+    filters = reporting.ReportFilters(
+        chosen,
+        form.enrolled_from.data if period_ok else None,
+        form.enrolled_to.data if period_ok else None,
+    )
+    return form, filters
+
+
+def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
+    arguments: dict[str, object] = {"organisation": filters.scope.id}
+    if filters.enrolled_from:
+        arguments["enrolled_from"] = filters.enrolled_from.isoformat()
+    if filters.enrolled_to:
+        arguments["enrolled_to"] = filters.enrolled_to.isoformat()
+    return arguments
 
 
 @bp.get("/")
 def report() -> str:
-    form, scope = chosen_scope()
+    form, filters = chosen_filters()
     report_data = reporting.evaluator_report(
-        scope, current_app.extensions["questionnaires"],
+        filters, current_app.extensions["questionnaires"],
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
     )
     return render_template(
         "evaluator/report.html",
         form=form,
-        scope=scope,
+        scope=filters.scope,
         report=report_data,
         table=report_data.movement,
         distribution=report_data.distribution,
-        chart_url=url_for(".step_distribution_chart", organisation=scope.id),
+        chart_url=url_for(".step_distribution_chart", **_filter_arguments(filters)),
     )
 
 
 @bp.get("/charts/step-distribution.svg")
 def step_distribution_chart() -> Response:
-    _form, scope = chosen_scope()
+    _form, filters = chosen_filters()
     distribution = reporting.step_distribution(
-        scope, current_app.extensions["questionnaires"], current_app.config["SUPPRESSION_THRESHOLD"]
+        filters, current_app.extensions["questionnaires"],
+        current_app.config["SUPPRESSION_THRESHOLD"],
     )
     labels = DistributionLabels(
         title_by_group={group: str(GROUP_LABELS[group]) for group in distribution.groups},

@@ -20,6 +20,25 @@ from survey_app.models import Answer, Occasion, OccasionKind, Organisation, Part
 from survey_app.services import organisations, schedule
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Which participants a report covers: a subtree, optionally an enrolment period."""
+
+    scope: Organisation
+    enrolled_from: date | None = None
+    enrolled_to: date | None = None
+
+    def participant_conditions(self) -> list[sa.ColumnElement[bool]]:
+        """Conditions on Participant and its Organisation (joined by the caller)."""
+        conditions = [organisations.subtree_clause(self.scope)]
+        if self.enrolled_from is not None:
+            conditions.append(Participant.enrolled_on >= self.enrolled_from)
+        if self.enrolled_to is not None:
+            conditions.append(Participant.enrolled_on <= self.enrolled_to)
+        return conditions
+
+
 # Latest occasion first: exit beats any follow-up, a later follow-up an earlier one.
 _KIND_ORDER = {OccasionKind.INTAKE: 0, OccasionKind.FOLLOWUP: 1, OccasionKind.EXIT: 2}
 
@@ -33,13 +52,13 @@ def ladder_item_ids(catalogue: Catalogue) -> set[tuple[str, int, str]]:
     }
 
 
-def step_observations(scope: Organisation, catalogue: Catalogue) -> list[StepObservation]:
-    """Each participant in ``scope`` with their intake step and latest step, if answered."""
+def step_observations(filters: ReportFilters, catalogue: Catalogue) -> list[StepObservation]:
+    """Each participant covered with their intake step and latest step, if answered."""
     ladder_items = ladder_item_ids(catalogue)
     participants = db.session.execute(
         sa.select(Participant.id, Participant.gender)
         .join(Participant.organisation)
-        .where(organisations.subtree_clause(scope))
+        .where(*filters.participant_conditions())
     ).all()
     steps = db.session.execute(
         sa.select(
@@ -52,7 +71,7 @@ def step_observations(scope: Organisation, catalogue: Catalogue) -> list[StepObs
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Organisation, Organisation.id == Participant.organisation_id)
         .where(
-            organisations.subtree_clause(scope),
+            *filters.participant_conditions(),
             Response.submitted_at.is_not(None),
             Answer.value.is_not(None),
         )
@@ -90,18 +109,19 @@ def ladder_steps(catalogue: Catalogue) -> list[int]:
     return [point.value for point in definition.scale_for(item).points]
 
 
-def movement_report(scope: Organisation, catalogue: Catalogue, threshold: int) -> MovementTable:
-    return movement_table(step_observations(scope, catalogue), threshold)
+def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int) -> MovementTable:
+    return movement_table(step_observations(filters, catalogue), threshold)
 
 
 def step_distribution(
-    scope: Organisation, catalogue: Catalogue, threshold: int
+    filters: ReportFilters, catalogue: Catalogue, threshold: int
 ) -> StepDistribution:
-    return distribution_of(step_observations(scope, catalogue), ladder_steps(catalogue), threshold)
+    observations = step_observations(filters, catalogue)
+    return distribution_of(observations, ladder_steps(catalogue), threshold)
 
 
-def participant_progress(scope: Organisation, today: date) -> list[ParticipantProgress]:
-    """For attrition: what each participant in ``scope`` has answered, and what fell due.
+def participant_progress(filters: ReportFilters, today: date) -> list[ParticipantProgress]:
+    """For attrition: what each participant covered has answered, and what fell due.
 
     An occasion counts as due once its answering window has passed (overdue or
     missed) or it was answered; one still open is not yet counted against anyone.
@@ -109,7 +129,7 @@ def participant_progress(scope: Organisation, today: date) -> list[ParticipantPr
     participants = db.session.scalars(
         sa.select(Participant)
         .join(Participant.organisation)
-        .where(organisations.subtree_clause(scope))
+        .where(*filters.participant_conditions())
         .options(selectinload(Participant.occasions).selectinload(Occasion.response))
     ).all()
     closed = {
@@ -140,7 +160,9 @@ def _latest_order(kind: OccasionKind, sequence: int) -> tuple[int, int]:
     return (_KIND_ORDER[kind], sequence)
 
 
-def domain_observations(scope: Organisation, catalogue: Catalogue) -> list[DomainObservation]:
+def domain_observations(
+    filters: ReportFilters, catalogue: Catalogue
+) -> list[DomainObservation]:
     """Each participant's score per domain at intake and at their latest answered occasion.
 
     Domains are those with scored items, other than the ladder's own (step
@@ -157,7 +179,7 @@ def domain_observations(scope: Organisation, catalogue: Catalogue) -> list[Domai
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Organisation, Organisation.id == Participant.organisation_id)
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(organisations.subtree_clause(scope), Response.submitted_at.is_not(None))
+        .where(*filters.participant_conditions(), Response.submitted_at.is_not(None))
     ).all()
 
     responses: dict[int, dict] = {}
@@ -218,15 +240,15 @@ class EvaluatorReport:
 
 
 def evaluator_report(
-    scope: Organisation, catalogue: Catalogue, threshold: int, today: date
+    filters: ReportFilters, catalogue: Catalogue, threshold: int, today: date
 ) -> EvaluatorReport:
     """Everything on the evaluator's report page."""
-    observations = step_observations(scope, catalogue)
+    observations = step_observations(filters, catalogue)
     table = movement_table(observations, threshold)
     return EvaluatorReport(
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),
-        domains=domain_change_table(domain_observations(scope, catalogue), threshold),
-        attrition=attrition_table(participant_progress(scope, today), threshold),
+        domains=domain_change_table(domain_observations(filters, catalogue), threshold),
+        attrition=attrition_table(participant_progress(filters, today), threshold),
     )

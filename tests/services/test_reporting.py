@@ -34,7 +34,7 @@ def test_domain_scores_follow_the_definition(app):
     answer(participant, OccasionKind.FOLLOWUP, {"health": "4", "influence": "4"})
     scope = organisations.find("MIA")
     observed = {o.domain: o for o in reporting.domain_observations(
-        scope, current_app.extensions["questionnaires"])}
+        reporting.ReportFilters(scope), current_app.extensions["questionnaires"])}
     assert (observed["health"].before, observed["health"].after) == (2, 4)
     # One item in the domain, unanswered: no score, so no change.
     assert observed["influence"].before is None and observed["influence"].change is None

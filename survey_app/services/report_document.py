@@ -1,0 +1,140 @@
+"""The evaluator report as a JSON document: what ``survey-app report`` writes.
+
+Every figure is ``{"value": …, "suppressed": false}`` or, when hidden,
+``{"value": null, "suppressed": true}``: a suppressed figure never carries a number.
+Groups are keyed ``women``, ``men`` and ``total`` (``other``, ``not_stated`` where shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis.statistics import GroupDifference, Interval, PairedChange, TestResult
+from analysis.suppression import Cell
+from survey_app.services.reporting import EvaluatorReport, ReportFilters
+
+DOCUMENT_VERSION = 1
+GROUP_KEYS = {"woman": "women", "man": "men", "total": "total", "other": "other",
+              "not_stated": "not_stated"}
+METHODS = {
+    "step_movement": "step at the latest answered occasion (exit, else the last follow-up) "
+                     "minus the step at intake",
+    "paired_test": "Wilcoxon signed-rank, Pratt's zero handling; exact or normal "
+                   "approximation as stated per figure",
+    "effect_size": "matched-pairs rank-biserial correlation (zero differences dropped)",
+    "sign_test": "exact binomial test of moved up against moved down",
+    "intervals": "95 % bootstrap: BCa for means, percentile for medians",
+    "group_comparison": "Mann–Whitney U, two-sided, with Cliff's delta (bootstrap percentile "
+                        "interval)",
+    "domain_score": "mean of answered scored items when at least half are answered; "
+                    "don't know and declined are missing",
+    "multiplicity": "Holm over the domains, per group",
+    "minimum_n_for_tests": "no test or interval below 10 participants",
+    "suppression": "cells under the threshold hidden, with complementary cells until no "
+                   "hidden cell can be worked out (checked by linear programming)",
+}
+
+
+def figure(cell: Cell) -> dict[str, Any]:
+    if cell.suppressed:
+        return {"value": None, "suppressed": True}
+    return {"value": cell.value, "suppressed": False}
+
+
+def _interval(interval: Interval | None) -> dict[str, Any] | None:
+    if interval is None:
+        return None
+    return {"low": interval.low, "high": interval.high, "method": interval.method}
+
+
+def _test(test: TestResult | None) -> dict[str, Any] | None:
+    if test is None:
+        return None
+    return {"statistic": test.statistic, "p_value": test.p_value, "method": test.method,
+            "note": test.note}
+
+
+def _paired(change: PairedChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "n": change.n, "mean": change.mean, "mean_ci": _interval(change.mean_ci),
+        "median": change.median, "median_ci": _interval(change.median_ci),
+        "wilcoxon": _test(change.wilcoxon), "rank_biserial": change.rank_biserial,
+        "sign_test": _test(change.sign_test), "note": change.note,
+    }
+
+
+def _difference(difference: GroupDifference | None) -> dict[str, Any] | None:
+    if difference is None:
+        return None
+    return {
+        "test": _test(difference.test), "cliffs_delta": difference.cliffs_delta,
+        "cliffs_delta_ci": _interval(difference.cliffs_delta_ci), "note": difference.note,
+    }
+
+
+def report_document(
+    report: EvaluatorReport, filters: ReportFilters, threshold: int
+) -> dict[str, Any]:
+    """The whole report as plain JSON-ready data."""
+    movement = report.movement
+    statistics = report.statistics
+    distribution = report.distribution
+    return {
+        "document_version": DOCUMENT_VERSION,
+        "scope": filters.scope.path,
+        "filters": {
+            "enrolled_from": filters.enrolled_from.isoformat() if filters.enrolled_from else None,
+            "enrolled_to": filters.enrolled_to.isoformat() if filters.enrolled_to else None,
+        },
+        "suppression_threshold": threshold,
+        "attrition": {
+            "participants": {
+                stage: {GROUP_KEYS[g]: figure(c) for g, c in groups.items()}
+                for stage, groups in report.attrition.counts.items()
+            },
+            "response_rates": {
+                kind: {GROUP_KEYS[g]: figure(c) for g, c in groups.items()}
+                for kind, groups in report.attrition.response_rates.items()
+            },
+        },
+        "step_movement": {
+            "groups": {
+                GROUP_KEYS[row.group]: {
+                    "n": figure(row.n), "mean": figure(row.mean), "median": figure(row.median),
+                    "improved": figure(row.improved), "unchanged": figure(row.unchanged),
+                    "worse": figure(row.worse),
+                    "statistics": _paired(statistics.groups.get(row.group)),
+                }
+                for row in movement.rows
+            },
+            "not_measurable": figure(movement.not_measurable),
+            "women_vs_men": _difference(statistics.women_vs_men),
+            "distribution": {
+                "steps": list(distribution.steps),
+                **{
+                    moment: {
+                        GROUP_KEYS[g]: {
+                            "n": figure(distribution.n[moment][g]),
+                            "shares": [figure(c) for c in distribution.shares[moment][g]],
+                        }
+                        for g in distribution.groups
+                    }
+                    for moment in ("intake", "latest")
+                },
+            },
+        },
+        "domains": {
+            domain: {
+                GROUP_KEYS[group]: {
+                    "n": figure(cell.n),
+                    "change": _paired(cell.change),
+                    "p_holm": cell.adjusted_p,
+                }
+                for group, cell in report.domains.rows[domain].items()
+            }
+            for domain in report.domains.domains
+        },
+        "methods": METHODS,
+    }

@@ -1,0 +1,81 @@
+"""survey-app report: the JSON document, its filters, and that nothing hidden leaks."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from survey_app.models import Gender, Role
+from survey_app.services import clock
+from tests.conftest import login_as, make_user
+from tests.evaluator.test_report import HOME, answered_steps, cells
+
+
+def figures(document: object):
+    """Every {"value", "suppressed"} figure anywhere in the document."""
+    if isinstance(document, dict):
+        if set(document) == {"value", "suppressed"}:
+            yield document
+        else:
+            for value in document.values():
+                yield from figures(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from figures(value)
+
+
+def make_cohorts() -> None:
+    # Twelve women and twelve men enrolled about 3 months ago, six women about 9 months ago.
+    for i in range(12):
+        answered_steps(f"W{i}", Gender.WOMAN, [2, 3 if i < 8 else 4])
+        answered_steps(f"M{i}", Gender.MAN, [3, 3 if i < 8 else 4])
+    for i in range(6):
+        answered_steps(f"E{i}", Gender.WOMAN, [1, 2, 3, 4])
+
+
+def test_the_json_report_has_the_documented_shape_and_hides_small_cells(app, runner):
+    make_cohorts()
+    result = runner.invoke(args=["report", "--scope", HOME])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert {"scope", "filters", "suppression_threshold", "attrition", "step_movement",
+            "domains", "methods"} <= set(document)
+    assert document["scope"] == HOME
+    movement = document["step_movement"]["groups"]
+    assert set(movement) == {"women", "men", "total"}
+    assert movement["women"]["n"] == {"value": 18, "suppressed": False}
+    assert movement["men"]["n"] == {"value": 12, "suppressed": False}
+    assert movement["men"]["statistics"]["wilcoxon"]["method"].startswith("Wilcoxon")
+    every = list(figures(document))
+    assert any(f["suppressed"] for f in every)
+    for f in every:
+        assert (f["value"] is None) == f["suppressed"]
+        # Counts are whole numbers; every one published describes enough people.
+        if isinstance(f["value"], int):
+            assert f["value"] >= document["suppression_threshold"], f
+
+
+def test_the_period_filter_keeps_only_those_enrolled_in_it(app, runner, tmp_path):
+    make_cohorts()
+    since = (clock.today() - timedelta(days=120)).isoformat()
+    out = tmp_path / "report.json"
+    result = runner.invoke(args=["report", "--scope", HOME, "--from", since, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["filters"] == {"enrolled_from": since, "enrolled_to": None}
+    # The six early women fall outside the period.
+    assert document["step_movement"]["groups"]["women"]["n"]["value"] == 12
+
+
+def test_the_page_filters_by_period_too(app):
+    make_cohorts()
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    since = (clock.today() - timedelta(days=120)).isoformat()
+    page = client.get(f"/evaluator/?enrolled_from={since}").get_data(as_text=True)
+    assert cells(page, "Kvinnor")[0] == "12"
+    bad = client.get("/evaluator/?enrolled_from=last+spring").get_data(as_text=True)
+    assert "Ange ett datum som 2026-03-31." in bad
+    assert cells(bad, "Kvinnor")[0] == "18"  # the unreadable date is left out
+    backwards = client.get(f"/evaluator/?enrolled_from={since}&enrolled_to=2020-01-01")
+    assert "Slutdatumet får inte vara före startdatumet." in backwards.get_data(as_text=True)
