@@ -37,7 +37,7 @@ def test_every_swedish_entry_is_translated_and_not_fuzzy():
     assert not untranslated
 
 
-def test_placeholders_survive_translation():
+def test_format_arguments_survive_translation():
     for message in catalogue("sv"):
         if message.id and message.python_format:
             assert message.check() == [], message.id
