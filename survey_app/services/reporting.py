@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -43,60 +43,86 @@ class ReportFilters:
 _KIND_ORDER = {OccasionKind.INTAKE: 0, OccasionKind.FOLLOWUP: 1, OccasionKind.EXIT: 2}
 
 
-def ladder_item_ids(catalogue: Catalogue) -> set[tuple[str, int, str]]:
-    """(slug, version, item id) of the ladder item of every questionnaire version."""
-    return {
-        (q.definition.slug, q.definition.version, q.definition.ladder_item.id)
-        for q in catalogue
-        if q.definition.ladder_item is not None
+@dataclass
+class AnsweredResponse:
+    """One submitted response, with its answers' values by item id (None when missing)."""
+
+    kind: OccasionKind
+    sequence: int
+    slug: str
+    version: int
+    values: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (_KIND_ORDER[self.kind], self.sequence)
+
+
+@dataclass
+class ParticipantAnswers:
+    gender: str
+    intake: AnsweredResponse | None = None
+    #: The latest answered occasion after intake: exit if answered, else the last follow-up.
+    latest: AnsweredResponse | None = None
+
+
+def answered_responses(filters: ReportFilters) -> dict[int, ParticipantAnswers]:
+    """Every participant covered, with their intake response and their latest one."""
+    people = {
+        participant_id: ParticipantAnswers(gender.value)
+        for participant_id, gender in db.session.execute(
+            sa.select(Participant.id, Participant.gender)
+            .join(Participant.organisation)
+            .where(*filters.participant_conditions())
+        )
     }
+    rows = db.session.execute(
+        sa.select(
+            Response.id, Occasion.participant_id, Occasion.kind, Occasion.sequence,
+            Response.questionnaire_slug, Response.questionnaire_version,
+            Answer.item_id, Answer.value,
+        )
+        .join(Occasion, Response.occasion_id == Occasion.id)
+        .join(Participant, Participant.id == Occasion.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(*filters.participant_conditions(), Response.submitted_at.is_not(None))
+    )
+    responses: dict[int, tuple[int, AnsweredResponse]] = {}
+    for response_id, participant_id, kind, sequence, slug, version, item_id, value in rows:
+        _, response = responses.setdefault(
+            response_id, (participant_id, AnsweredResponse(kind, sequence, slug, version))
+        )
+        if item_id is not None:
+            response.values[item_id] = value
+    for participant_id, response in responses.values():
+        person = people[participant_id]
+        if response.kind == OccasionKind.INTAKE:
+            person.intake = response
+        elif person.latest is None or response.order > person.latest.order:
+            person.latest = response
+    return people
 
 
 def step_observations(filters: ReportFilters, catalogue: Catalogue) -> list[StepObservation]:
-    """Each participant covered with their intake step and latest step, if answered."""
-    ladder_items = ladder_item_ids(catalogue)
-    participants = db.session.execute(
-        sa.select(Participant.id, Participant.gender)
-        .join(Participant.organisation)
-        .where(*filters.participant_conditions())
-    ).all()
-    steps = db.session.execute(
-        sa.select(
-            Occasion.participant_id, Occasion.kind, Occasion.sequence,
-            Response.questionnaire_slug, Response.questionnaire_version, Answer.item_id,
-            Answer.value,
-        )
-        .join(Response, Response.occasion_id == Occasion.id)
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Participant, Participant.id == Occasion.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
-        .where(
-            *filters.participant_conditions(),
-            Response.submitted_at.is_not(None),
-            Answer.value.is_not(None),
-        )
-    ).all()
+    """Each participant covered, with the ladder step at intake and at the latest occasion.
 
-    intake: dict[int, int] = {}
-    latest: dict[int, tuple[tuple[int, int], int]] = {}
-    for participant_id, kind, sequence, slug, version, item_id, value in steps:
-        if (slug, version, item_id) not in ladder_items:
-            continue
-        if kind == OccasionKind.INTAKE:
-            intake[participant_id] = value
-            continue
-        order = _latest_order(kind, sequence)
-        if participant_id not in latest or order > latest[participant_id][0]:
-            latest[participant_id] = (order, value)
+    A "don't know" on the ladder at the latest occasion leaves the movement
+    unmeasurable; an older answer is not used in its place.
+    """
+    return _steps(answered_responses(filters), catalogue)
+
+
+def _steps(people: dict[int, ParticipantAnswers], catalogue: Catalogue) -> list[StepObservation]:
+    def step(response: AnsweredResponse | None) -> int | None:
+        if response is None:
+            return None
+        ladder = catalogue.get(response.slug, response.version).definition.ladder_item
+        return None if ladder is None else response.values.get(ladder.id)
 
     return [
-        StepObservation(
-            participant=participant_id,
-            gender=gender.value,
-            intake_step=intake.get(participant_id),
-            latest_step=latest[participant_id][1] if participant_id in latest else None,
-        )
-        for participant_id, gender in participants
+        StepObservation(participant_id, person.gender, step(person.intake), step(person.latest))
+        for participant_id, person in people.items()
     ]
 
 
@@ -156,77 +182,48 @@ def participant_progress(filters: ReportFilters, today: date) -> list[Participan
     return progress
 
 
-def _latest_order(kind: OccasionKind, sequence: int) -> tuple[int, int]:
-    return (_KIND_ORDER[kind], sequence)
+def domain_scores(response: AnsweredResponse, catalogue: Catalogue) -> dict[str, float | None]:
+    """The response's score per domain, with the questionnaire version it was answered with.
+
+    Domains are those with scored items, other than the ladder's own: step
+    movement reports that one.
+    """
+    definition = catalogue.get(response.slug, response.version).definition
+    ladder = definition.ladder_item
+    by_domain: dict[str, list[float | None]] = {}
+    for item in definition.items_for(response.kind.value):
+        if not item.question_type.scored or (ladder is not None and item.domain == ladder.domain):
+            continue
+        by_domain.setdefault(item.domain, []).append(
+            item.question_type.score(item, definition, response.values.get(item.id))
+        )
+    return {domain: domain_score(values) for domain, values in by_domain.items()}
 
 
 def domain_observations(
     filters: ReportFilters, catalogue: Catalogue
 ) -> list[DomainObservation]:
-    """Each participant's score per domain at intake and at their latest answered occasion.
+    """Each participant's score per domain at intake and at their latest answered occasion."""
+    return _domains(answered_responses(filters), catalogue)
 
-    Domains are those with scored items, other than the ladder's own (step
-    movement covers it). Each response is scored with the questionnaire version
-    it was answered with.
-    """
-    rows = db.session.execute(
-        sa.select(
-            Response.id, Occasion.participant_id, Participant.gender, Occasion.kind,
-            Occasion.sequence, Response.questionnaire_slug, Response.questionnaire_version,
-            Answer.item_id, Answer.value,
-        )
-        .join(Occasion, Response.occasion_id == Occasion.id)
-        .join(Participant, Participant.id == Occasion.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(*filters.participant_conditions(), Response.submitted_at.is_not(None))
-    ).all()
 
-    responses: dict[int, dict] = {}
-    for response_id, participant_id, gender, kind, sequence, slug, version, item_id, value in rows:
-        response = responses.setdefault(response_id, {
-            "participant": participant_id, "gender": gender.value, "kind": kind,
-            "order": _latest_order(kind, sequence), "slug": slug, "version": version,
-            "values": {},
-        })
-        if item_id is not None:
-            response["values"][item_id] = value
-
-    intake, latest = {}, {}
-    for response in responses.values():
-        participant = response["participant"]
-        if response["kind"] == OccasionKind.INTAKE:
-            intake[participant] = response
-        elif participant not in latest or response["order"] > latest[participant]["order"]:
-            latest[participant] = response
-
-    def scores(response: dict) -> dict[str, float | None]:
-        definition = catalogue.get(response["slug"], response["version"]).definition
-        ladder = definition.ladder_item
-        items = [
-            item for item in definition.items_for(response["kind"].value)
-            if item.question_type.scored and (ladder is None or item.domain != ladder.domain)
-        ]
-        by_domain: dict[str, list[float | None]] = {}
-        for item in items:
-            by_domain.setdefault(item.domain, []).append(
-                item.question_type.score(item, definition, response["values"].get(item.id))
-            )
-        return {domain: domain_score(values) for domain, values in by_domain.items()}
-
+def _domains(
+    people: dict[int, ParticipantAnswers], catalogue: Catalogue
+) -> list[DomainObservation]:
     observations = []
-    for participant, first in intake.items():
-        if participant not in latest:
+    for participant_id, person in people.items():
+        if person.intake is None or person.latest is None:
             continue
-        before, after = scores(first), scores(latest[participant])
-        for domain in before:
-            if domain in after:
-                observations.append(
-                    DomainObservation(participant, first["gender"], domain, before[domain],
-                                      after[domain])
-                )
+        before = domain_scores(person.intake, catalogue)
+        after = domain_scores(person.latest, catalogue)
+        observations += [
+            DomainObservation(participant_id, person.gender, domain, before[domain], after[domain])
+            for domain in before
+            if domain in after
+        ]
     # Report domains in the order the questionnaire asks them.
-    order = {d: i for i, d in enumerate(catalogue.latest(DEFAULT_QUESTIONNAIRE).definition.domains)}
+    definition = catalogue.latest(DEFAULT_QUESTIONNAIRE).definition
+    order = {domain: i for i, domain in enumerate(definition.domains)}
     return sorted(observations, key=lambda o: order.get(o.domain, len(order)))
 
 
@@ -242,13 +239,14 @@ class EvaluatorReport:
 def evaluator_report(
     filters: ReportFilters, catalogue: Catalogue, threshold: int, today: date
 ) -> EvaluatorReport:
-    """Everything on the evaluator's report page."""
-    observations = step_observations(filters, catalogue)
+    """Everything on the evaluator's report page, from one read of the answers."""
+    people = answered_responses(filters)
+    observations = _steps(people, catalogue)
     table = movement_table(observations, threshold)
     return EvaluatorReport(
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),
-        domains=domain_change_table(domain_observations(filters, catalogue), threshold),
+        domains=domain_change_table(_domains(people, catalogue), threshold),
         attrition=attrition_table(participant_progress(filters, today), threshold),
     )
