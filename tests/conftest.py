@@ -1,7 +1,8 @@
 """Fixtures: an application on a migrated database, a client, and factories.
 
 Every database test runs on SQLite and on PostgreSQL. The schema is built once
-per backend by the real migrations; each test then starts from empty tables.
+per backend by the real migrations, in a database of the session's own (a temp
+file; a throw-away PostgreSQL database); each test then starts from empty tables.
 Set STEGVIS_TEST_BACKENDS=sqlite to skip PostgreSQL deliberately.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any
 
@@ -46,36 +49,50 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
     }
 
 
-def _reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
+@contextmanager
+def throwaway_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards.
+
+    Each test session gets its own, so two runs on one machine (a developer's and
+    CI's) never empty each other's tables, and the server's own databases are
+    never touched.
+    """
+    name = f"stegvis_test_{os.getpid()}_{secrets.token_hex(4)}"
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
+        engine.dispose()
         pytest.fail(
-            f"PostgreSQL is not reachable at {url} ({error.orig}). Start it, point "
+            f"PostgreSQL is not reachable at {server_url} ({error.orig}). Start it, point "
             "STEGVIS_TEST_POSTGRES_URL at one, or set STEGVIS_TEST_BACKENDS=sqlite.",
             pytrace=False,
         )
+    try:
+        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "stegvis.sqlite3")
-    elif request.param == "postgresql":
-        url = POSTGRES_URL
-        _reset_postgres(url)
-    else:
-        raise ValueError(f"unknown backend {request.param!r}")
-    app = create_app(app_config(url))
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.engine.dispose()
-    return url
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "stegvis.sqlite3")
+        elif request.param == "postgresql":
+            url = stack.enter_context(throwaway_postgres_database(POSTGRES_URL))
+        else:
+            raise ValueError(f"unknown backend {request.param!r}")
+        app = create_app(app_config(url))
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+        yield url
 
 
 def _empty_tables() -> None:
