@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from survey_app import ConfigurationError, create_app
@@ -65,3 +67,31 @@ def test_an_https_base_url_makes_the_session_cookie_secure(tmp_path, monkeypatch
     assert create_app().config["SESSION_COOKIE_SECURE"] is True
     monkeypatch.setenv("STEGVIS_BASE_URL", "http://127.0.0.1:5000")
     assert create_app().config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_rate_limit_counters_can_live_in_redis_for_several_workers(database_url):
+    import redis
+
+    app = create_app(app_config(
+        database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+        DEAD_LINK_RATE_LIMIT="2 per minute",
+    ))
+    client = app.test_client()
+    server = redis.Redis(host="127.0.0.1", port=6379)
+    before = set(server.scan_iter("*"))
+    written: set[bytes] = set()
+    try:
+        # A fresh client address, so no earlier counter in Redis affects this one.
+        address = f"127.{secrets.randbelow(250)}.{secrets.randbelow(250)}.9"
+        client.environ_base["REMOTE_ADDR"] = address
+        statuses = [client.get("/s/" + "r" * 43).status_code for _ in range(3)]
+        assert statuses == [404, 404, 429]
+        # The counter is in Redis, where every worker process finds it.
+        written = set(server.scan_iter("*")) - before
+        assert any(address.encode() in key for key in written)
+    finally:
+        for key in written:
+            server.delete(key)
+        server.close()
+        with app.app_context():
+            db.engine.dispose()
