@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,12 +17,12 @@ OCCASION_KINDS = ("intake", "followup", "exit")
 @dataclass(frozen=True)
 class ParticipantProgress:
     gender: str
-    answered_intake: bool
-    answered_followup: bool
-    answered_exit: bool
-    #: Occasions that have fallen due, and of those answered, per occasion kind.
-    due: dict[str, int] = field(default_factory=dict)
+    #: Occasions answered, and occasions that have fallen due, per occasion kind.
     answered: dict[str, int] = field(default_factory=dict)
+    due: dict[str, int] = field(default_factory=dict)
+
+    def has_answered(self, kind: str) -> bool:
+        return self.answered.get(kind, 0) > 0
 
 
 @dataclass(frozen=True)
@@ -54,18 +54,14 @@ def attrition_table(progress: Iterable[ParticipantProgress], threshold: int) -> 
     people = list(progress)
     shown = (*ALWAYS_SHOWN, TOTAL)
 
-    def by_gender(test: Callable[[ParticipantProgress], bool]) -> list[int]:
-        return [sum(1 for p in people if p.gender == g and test(p)) for g in GENDERS]
-
-    stage_tests = {
-        "enrolled": lambda p: True,
-        "intake": lambda p: p.answered_intake,
-        "followup": lambda p: p.answered_followup,
-        "exit": lambda p: p.answered_exit,
-    }
     counts = {}
-    for stage, test in stage_tests.items():
-        groups, total = suppressed_column(by_gender(test), threshold)
+    for stage in STAGES:
+        reached = [
+            sum(1 for p in people
+                if p.gender == g and (stage == "enrolled" or p.has_answered(stage)))
+            for g in GENDERS
+        ]
+        groups, total = suppressed_column(reached, threshold)
         cells = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
         counts[stage] = {group: cells[group] for group in shown}
 

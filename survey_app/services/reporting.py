@@ -170,14 +170,7 @@ def participant_progress(filters: ReportFilters, today: date) -> list[Participan
         )
         due = Counter(p.kind.value for p in plan if p.status in closed)
         progress.append(
-            ParticipantProgress(
-                gender=participant.gender.value,
-                answered_intake=answered["intake"] > 0,
-                answered_followup=answered["followup"] > 0,
-                answered_exit=answered["exit"] > 0,
-                due=dict(due),
-                answered=dict(answered),
-            )
+            ParticipantProgress(participant.gender.value, answered=dict(answered), due=dict(due))
         )
     return progress
 

@@ -9,7 +9,10 @@ from analysis.attrition import ParticipantProgress, attrition_table
 
 def people(gender: str, n: int, intake: int, followup: int, exit_: int) -> list:
     return [
-        ParticipantProgress(gender, i < intake, i < followup, i < exit_) for i in range(n)
+        ParticipantProgress(gender, answered={
+            "intake": int(i < intake), "followup": int(i < followup), "exit": int(i < exit_)
+        })
+        for i in range(n)
     ]
 
 
@@ -34,8 +37,7 @@ def test_stages_by_gender_by_hand():
 
 def rated(gender: str, due: int, answered: int) -> list:
     return [
-        ParticipantProgress(gender, i < answered, False, False, {"intake": 1},
-                            {"intake": int(i < answered)})
+        ParticipantProgress(gender, answered={"intake": int(i < answered)}, due={"intake": 1})
         for i in range(due)
     ]
 
