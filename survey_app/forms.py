@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import RadioField, SelectField
+from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import ValidationError
 
 
-class _SaysWhatToChoose:
-    """A choice field whose wrong-value message tells the user what to do.
+class _SaysWhatToEnter:
+    """A field whose message for unreadable input tells the user what to do.
 
-    WTForms' own "Not a valid choice" names the fault, not the fix.
+    WTForms' own messages ("Not a valid choice", "Not a valid date value") name
+    the fault, not the fix.
     """
 
-    choices: Any
-    coerce: Any
     data: Any
 
     def __init__(self, *args: Any, invalid_message: object, **kwargs: Any) -> None:
@@ -29,6 +28,13 @@ class _SaysWhatToChoose:
             self.data = None
             raise ValueError(str(self.invalid_message)) from None
 
+
+class _SaysWhatToChoose(_SaysWhatToEnter):
+    """Also for a value that reads fine but is not one of the choices."""
+
+    choices: Any
+    coerce: Any
+
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             return
@@ -41,4 +47,8 @@ class ChoiceRadioField(_SaysWhatToChoose, RadioField):
 
 
 class ChoiceSelectField(_SaysWhatToChoose, SelectField):
+    pass
+
+
+class ClearDateField(_SaysWhatToEnter, DateField):
     pass
