@@ -54,8 +54,6 @@ def report() -> str:
         form=form,
         scope=filters.scope,
         report=report_data,
-        table=report_data.movement,
-        distribution=report_data.distribution,
         chart_url=url_for(".step_distribution_chart", **_filter_arguments(filters)),
     )
 
