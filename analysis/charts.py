@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -58,6 +59,53 @@ def step_distribution_svg(distribution: StepDistribution, labels: DistributionLa
         axes.set_axisbelow(True)
     axes_list[0].set_ylabel(labels.share_axis)
     axes_list[0].legend(loc="upper left")
+    return _svg(figure)
+
+
+@dataclass(frozen=True)
+class ProgressSeries:
+    """One panel of a participant's progress chart: a score at each occasion."""
+
+    title: str
+    #: One value per occasion; None where it was not answered.
+    values: list[float | None]
+    low: int
+    high: int
+
+
+PROGRESS_COLUMNS = 3
+
+
+def progress_svg(occasions: list[str], series: list[ProgressSeries]) -> bytes:
+    """Small multiples, one per score, each on its own scale: a 1–7 ladder and a 1–4
+    agreement scale drawn on one axis would invite false comparisons."""
+    rows = max(1, math.ceil(len(series) / PROGRESS_COLUMNS))
+    figure = Figure(figsize=(9, 2.6 * rows), layout="constrained")
+    axes_grid = figure.subplots(rows, PROGRESS_COLUMNS, squeeze=False)
+    positions = list(range(len(occasions)))
+    for index, axes in enumerate(axes_grid.flat):
+        if index >= len(series):
+            axes.set_visible(False)
+            continue
+        panel = series[index]
+        heights = [math.nan if value is None else value for value in panel.values]
+        axes.plot(positions, heights, marker="o", markersize=7, linewidth=2,
+                  color=INTAKE_STYLE["color"])
+        for position, value in zip(positions, panel.values, strict=True):
+            if value is not None:
+                axes.annotate(f"{value:g}", (position, value), textcoords="offset points",
+                              xytext=(0, 7), ha="center", fontsize=9)
+        axes.set_title(panel.title, fontsize=10, wrap=True)
+        axes.set_ylim(panel.low - 0.4, panel.high + 0.6)
+        axes.set_yticks(range(panel.low, panel.high + 1))
+        axes.set_xlim(-0.5, max(len(occasions) - 0.5, 0.5))
+        axes.set_xticks(positions, occasions, rotation=30, ha="right", fontsize=8)
+        axes.yaxis.grid(True, linewidth=0.3)
+        axes.set_axisbelow(True)
+    return _svg(figure)
+
+
+def _svg(figure: Figure) -> bytes:
     buffer = BytesIO()
     # Same data, same bytes: no timestamp, and element ids from a fixed salt.
     with matplotlib.rc_context({"svg.hashsalt": "stegvis"}):

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from questionnaires import Catalogue
 from survey_app.config import (
     Defaults,
+    as_bool,
     default_database_uri,
     read_secret_key,
     settings_from_environment,
@@ -76,6 +77,14 @@ def _finish_config(app: Flask) -> None:
         )
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     config["PROXY_COUNT"] = int(config["PROXY_COUNT"])
+    try:
+        config["MAIL_PORT"] = int(config["MAIL_PORT"])
+        for setting in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+            config[setting] = as_bool(config[setting], setting)
+    except ValueError as error:
+        raise ConfigurationError(f"Mail settings: {error}") from None
+    if config["ERASURE_POLICY"] not in ("delete", "anonymise"):
+        raise ConfigurationError("STEGVIS_ERASURE_POLICY must be 'delete' or 'anonymise'.")
     # Served over HTTPS, the session cookie (which carries the CSRF secret) never
     # travels in clear.
     if config["SESSION_COOKIE_SECURE"] is None:

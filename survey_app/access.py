@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.extensions import db, login_manager
 from survey_app.models import Organisation, Participant, Role, User
+
+#: Set in the session of a device a coach handed to a participant ("start on this
+#: tablet"): the participant pages then end by asking for the tablet back.
+KIOSK_SESSION_KEY = "kiosk"
 
 
 def require_role(*roles: Role) -> Callable[[], WerkzeugResponse | None]:
@@ -24,6 +28,8 @@ def require_role(*roles: Role) -> Callable[[], WerkzeugResponse | None]:
             return login_manager.unauthorized()
         if current_user.role not in roles:
             abort(403)
+        if current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
         return None
 
     return check
@@ -31,7 +37,12 @@ def require_role(*roles: Role) -> Callable[[], WerkzeugResponse | None]:
 
 def get_participant_or_404(participant_id: int, user: User) -> Participant:
     participant = db.session.get(Participant, participant_id)
-    if participant is None or not user.can_see(participant.organisation):
+    # An anonymised participant is nobody's any more: no page shows them.
+    if (
+        participant is None
+        or participant.anonymised_at is not None
+        or not user.can_see(participant.organisation)
+    ):
         abort(404)
     return participant
 
@@ -49,3 +60,10 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.is_active else None
+
+
+def get_user_or_404(user_id: int, admin: User) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not admin.can_see(user.organisation):
+        abort(404)
+    return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import IO, NoReturn
 
 import click
@@ -15,12 +15,13 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from survey_app.config import ensure_secret_key_file
 from survey_app.extensions import db
-from survey_app.models import Gender, Organisation, Participant, Role
+from survey_app.models import Gender, IncomeSource, Occupation, Organisation, Participant, Role
 from survey_app.services import (
     ServiceError,
     clock,
     demo,
     enrolment,
+    invitations,
     links,
     organisations,
     reporting,
@@ -120,9 +121,18 @@ def create_user(email: str, role: str, org_path: str, name: str, password_stdin:
 @click.option("--org", "org_path", required=True, help="Organisation path.")
 @click.option("--language", default="sv", show_default=True, type=click.Choice(["sv", "en"]))
 @click.option("--easy-read/--no-easy-read", default=True, show_default=True)
+@click.option("--email", help="Address for survey links and reminders, if the participant wants.")
+@click.option("--occupation", required=True, type=click.Choice([o.value for o in Occupation]),
+              help="Main occupation at intake.")
+@click.option("--income", required=True, type=click.Choice([i.value for i in IncomeSource]),
+              help="Main source of income at intake.")
+@click.option("--consented-on", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="The day the participant consented (to consent text "
+                   f"{enrolment.CONSENT_VERSION}). Nobody is enrolled without consent.")
 @with_appcontext
 def enrol_command(
-    code: str, gender: str, birth_year: int, org_path: str, language: str, easy_read: bool
+    code: str, gender: str, birth_year: int, org_path: str, language: str, easy_read: bool,
+    email: str | None, occupation: str, income: str, consented_on: datetime,
 ) -> None:
     """Enrol a participant; their intake is due at once."""
     try:
@@ -130,6 +140,9 @@ def enrol_command(
             code=code, gender=Gender(gender), birth_year=birth_year,
             organisation=_organisation(org_path), language=language,
             prefers_easy_read=easy_read, coach=None, today=clock.today(),
+            consent=enrolment.Consent(True, consented_on.date()),
+            circumstances=enrolment.Circumstances(Occupation(occupation), IncomeSource(income)),
+            email=email,
         )
     except ServiceError as error:
         _fail(error.message)
@@ -184,9 +197,37 @@ def report_command(
     out.write("\n")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """E-mail a fresh link to everyone due or overdue who has an address and has had
+    no e-mail in the last week. Safe to run from cron every day."""
+    now, today = clock.now(), clock.today()
+    candidates = invitations.reminder_candidates(now, today)
+    sent = failed = 0
+    for participant_id in candidates.due:
+        participant = db.session.get(Participant, participant_id)
+        try:
+            invitations.email_link(participant, None, now, today)
+        except ServiceError:
+            # The old link stays alive; tomorrow's run tries again.
+            db.session.rollback()
+            failed += 1
+        else:
+            # One commit per message: a crash halfway never sends anyone a second one.
+            db.session.commit()
+            sent += 1
+    click.echo(f"Sent {sent} reminder(s); {candidates.recently_emailed} waiting because "
+               f"they had an e-mail in the last {current_app.config['REMINDER_INTERVAL_DAYS']} "
+               f"days; {failed} failed.")
+    if failed:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     for command in (
-        demo_command, org_group, create_user, enrol_command, issue_link, report_command
+        demo_command, org_group, create_user, enrol_command, issue_link, report_command,
+        send_reminders,
     ):
         app.cli.add_command(command)
 

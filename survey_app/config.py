@@ -44,6 +44,22 @@ class Defaults:
     #: argon2id parameter set, see ``services.users``.
     PASSWORD_HASH_PROFILE = "rfc_9106_low_memory"  # noqa: S105 - a parameter set's name
 
+    #: SMTP for survey links and reminders (Flask-Mail). Sending really happens in
+    #: tests too, to a local SMTP server: Flask-Mail's own default would skip it.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Stegvis <no-reply@stegvis.invalid>"
+    MAIL_SUPPRESS_SEND = False
+    #: Reminders go to a participant at most this often.
+    REMINDER_INTERVAL_DAYS = 7
+    #: What erasing a participant who withdrew consent does: "delete" everything, or
+    #: "anonymise" (keep scale answers under a random code so aggregates stay stable).
+    ERASURE_POLICY = "delete"
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     #: How many unknown or dead survey links one client may try.
@@ -57,7 +73,30 @@ ENVIRONMENT_SETTINGS = {
     "STEGVIS_BASE_URL": "BASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "STEGVIS_PROXY_COUNT": "PROXY_COUNT",
+    "STEGVIS_ERASURE_POLICY": "ERASURE_POLICY",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def as_bool(value: object, setting: str) -> bool:
+    """A boolean setting, which the environment gives as text."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{setting} must be true or false, not {value!r}")
 
 
 def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, str]:

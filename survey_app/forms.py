@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import ValidationError
 
@@ -52,3 +53,7 @@ class ChoiceSelectField(_SaysWhatToChoose, SelectField):
 
 class ClearDateField(_SaysWhatToEnter, DateField):
     pass
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: for a button that is the whole request."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 
 from analysis import Cell
 from analysis.statistics import MIN_N_FOR_TESTS, Interval
-from survey_app.models import Gender, OccasionKind, Role
+from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
+from survey_app.services.clock import LOCAL_ZONE
 from survey_app.services.schedule import OccasionStatus
 
 SUPPRESSED = "–"
@@ -51,6 +54,32 @@ DOMAIN_LABELS = {
     "progress": _l("Closer to work or studies"),
     "satisfaction": _l("Satisfied with the support"),
 }
+OCCUPATION_LABELS = {
+    Occupation.WORK: _l("In work"),
+    Occupation.STUDIES: _l("In studies"),
+    Occupation.JOB_SEEKING: _l("Job-seeking"),
+    Occupation.LABOUR_MARKET_PROGRAMME: _l("In a labour-market programme"),
+    Occupation.SICK_LEAVE: _l("On sick leave"),
+    Occupation.NONE: _l("None of these"),
+}
+INCOME_LABELS = {
+    IncomeSource.SALARY: _l("Salary"),
+    IncomeSource.STUDENT_AID: _l("Student aid"),
+    IncomeSource.UNEMPLOYMENT_BENEFIT: _l("Unemployment benefit"),
+    IncomeSource.SICKNESS_COMPENSATION: _l("Sickness or activity compensation"),
+    IncomeSource.SOCIAL_ASSISTANCE: _l("Social assistance"),
+    IncomeSource.NONE_OR_OTHER: _l("None or other"),
+}
+OUTCOME_LABELS = {
+    ExitOutcome.WORK: _l("Work"),
+    ExitOutcome.STUDIES: _l("Studies"),
+    ExitOutcome.PROGRAMME: _l(
+        "Ordinary work-preparation programme (Public Employment Service or municipality)"
+    ),
+    ExitOutcome.REHABILITATION: _l("Continued rehabilitation or care"),
+    ExitOutcome.OTHER: _l("Moved or other"),
+    ExitOutcome.UNKNOWN: _l("Unknown"),
+}
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.COACH: _l("Coach"),
                Role.EVALUATOR: _l("Evaluator")}
 
@@ -85,7 +114,25 @@ def format_estimate(value: float | None, interval: Interval | None) -> str:
     return text
 
 
+def format_score(value: float | None) -> str:
+    """A score on a questionnaire scale: one decimal at most, "–" when not answered."""
+    return SUPPRESSED if value is None else format_decimal(value, "#,##0.#")
+
+
+def format_local_date(moment: datetime) -> str:
+    """The Swedish calendar day of a stored UTC moment."""
+    return format_date(moment.astimezone(LOCAL_ZONE).date(), "yyyy-MM-dd")
+
+
+def format_local_time(moment: datetime) -> str:
+    """A stored UTC moment as Swedish wall-clock time (Flask-Babel converts the zone)."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = format_local_time
+    app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["localdate"] = format_local_date
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.filters["p_value"] = format_p_value
     app.jinja_env.globals["estimate"] = format_estimate
@@ -96,6 +143,9 @@ def init_app(app: Flask) -> None:
         OCCASION_LABELS=OCCASION_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,
+        OCCUPATION_LABELS=OCCUPATION_LABELS,
+        INCOME_LABELS=INCOME_LABELS,
+        OUTCOME_LABELS=OUTCOME_LABELS,
         DOMAIN_LABELS=DOMAIN_LABELS,
         get_locale=get_locale,
     )

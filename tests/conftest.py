@@ -13,20 +13,30 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from survey_app import create_app
 from survey_app.extensions import db
-from survey_app.models import Gender, Organisation, Participant, Role, User
-from survey_app.services import clock, enrolment, organisations, users
+from survey_app.models import (
+    Gender,
+    IncomeSource,
+    OccasionKind,
+    Occupation,
+    Organisation,
+    Participant,
+    ResponseMode,
+    Role,
+    User,
+)
+from survey_app.services import clock, enrolment, organisations, responses, schedule, users
 
 BACKENDS = [b for b in os.environ.get("STEGVIS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 POSTGRES_URL = os.environ.get(
@@ -178,13 +188,37 @@ def make_participant(
     coach: User | None = None,
     **kwargs: object,
 ) -> Participant:
-    options: dict = {"language": "sv", "prefers_easy_read": True, "birth_year": 1990} | kwargs
+    today = enrolled_on or clock.today()
+    options: dict = {
+        "language": "sv",
+        "prefers_easy_read": True,
+        "birth_year": 1990,
+        "consent": enrolment.Consent(True, today),
+        "circumstances": enrolment.Circumstances(Occupation.SICK_LEAVE,
+                                                 IncomeSource.SICKNESS_COMPENSATION),
+    } | kwargs
     participant = enrolment.enrol(
         code=code, gender=gender, organisation=organisations.add(org_path), coach=coach,
-        today=enrolled_on or clock.today(), **options,
+        today=today, **options,
     )
     db.session.commit()
     return participant
+
+
+def submit_answers(participant: Participant, kind: OccasionKind, values: dict[str, str]) -> None:
+    """Answer the participant's occasion of ``kind`` on its due day: 3 unless ``values``
+    says otherwise, text left empty."""
+    loaded = current_app.extensions["questionnaires"].latest("stegvis")
+    planned = next(p for p in schedule.plan(participant, clock.today()) if p.kind == kind)
+    occasion = schedule.ensure_stored(participant, planned)
+    moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
+    response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
+    items = responses.items_for(occasion, loaded)
+    for item in items:
+        default = "" if item.type == "text" else "3"
+        responses.save_answer(response, loaded, item, values.get(item.id, default), moment)
+    responses.submit(response, items, moment)
+    db.session.commit()
 
 
 def login_as(client: FlaskClient, user: User) -> None:

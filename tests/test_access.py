@@ -31,6 +31,7 @@ class World:
     participant_id: int
     token: str
     subproject_id: int
+    coach_id: int
 
 
 @pytest.fixture
@@ -44,7 +45,10 @@ def world(app) -> World:
     subproject = db.session.scalar(
         sa.select(Organisation).where(Organisation.path == f"{HOME}/Haninge")
     )
-    return World(participant.id, token, subproject.id)
+    coach = db.session.scalar(
+        sa.select(User).where(User.email == default_email(Role.COACH, HOME))
+    )
+    return World(participant.id, token, subproject.id, coach.id)
 
 
 def visitor(app, world: World, actor: str) -> FlaskClient:
@@ -95,6 +99,7 @@ ROUTES = [
     Route("auth.index", "GET", "/", {}, 302),
     Route("auth.login", "GET", "/login", {"anonymous": 200, "link_holder": 200}, 302),
     Route("auth.logout", "POST", "/logout", {}, 302),
+    Route("auth.change_password", "GET", "/account/password", dict(STAFF_ONLY), 200),
     Route("static", "GET", "/static/css/stegvis.css", {}, 200),
     # The link is the participant's key: anyone holding it may answer, nobody without it.
     Route("participant.start", "GET", "/s/{token}", {}, 200),
@@ -107,6 +112,14 @@ ROUTES = [
           only("coach", outside=404)),
     route("coach.issue_link", "POST", "/coach/participants/{participant}/link",
           only("coach", outside=404)),
+    route("coach.email_link", "POST", "/coach/participants/{participant}/email",
+          only("coach", ok=302, outside=404)),
+    route("coach.start_on_tablet", "POST", "/coach/participants/{participant}/tablet",
+          only("coach", ok=302, outside=404)),
+    route("coach.record_exit", "GET", "/coach/participants/{participant}/exit",
+          only("coach", outside=404)),
+    route("coach.erase", "GET", "/coach/participants/{participant}/erase",
+          only("coach", outside=404)),
     route("evaluator.report", "GET", "/evaluator/?organisation={subproject}",
           only("evaluator", outside=404)),
     route("evaluator.step_distribution_chart", "GET",
@@ -115,6 +128,13 @@ ROUTES = [
     route("admin.index", "GET", "/admin/", only("admin")),
     route("admin.add_organisation", "POST", "/admin/organisations",
           only("admin", ok=302, outside=200), form=(("path", f"{HOME}/Nacka"),)),
+    route("admin.rename_organisation", "GET", "/admin/organisations/{subproject}",
+          only("admin", outside=404)),
+    route("admin.new_user", "GET", "/admin/users/new", only("admin")),
+    route("admin.edit_user", "GET", "/admin/users/{coach}", only("admin", outside=404)),
+    route("admin.reset_password", "POST", "/admin/users/{coach}/reset-password",
+          only("admin", outside=404)),
+    route("admin.audit_events", "GET", "/admin/audit", only("admin")),
 ]
 
 
@@ -128,7 +148,8 @@ def test_every_route_has_an_access_rule(app):
 def test_access(app, world, route: Route, actor: str):
     client = visitor(app, world, actor)
     url = route.url.format(
-        token=world.token, participant=world.participant_id, subproject=world.subproject_id
+        token=world.token, participant=world.participant_id, subproject=world.subproject_id,
+        coach=world.coach_id,
     )
     if route.method == "POST":
         data = {"csrf_token": csrf_token(client, route.form_page), **dict(route.form)}

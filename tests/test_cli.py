@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from survey_app.cli import command_group, main
 from survey_app.extensions import db
 from survey_app.models import Participant, Role, User
-from survey_app.services import demo, reporting, users
+from survey_app.services import demo, reporting, schedule, users
 from tests.conftest import BASE_URL, make_participant
 
 HANINGE = "MIA/Östra Södertörn/Haninge"
@@ -63,11 +65,33 @@ def test_create_user_refuses_bad_input_without_creating_anything(runner):
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
+CIRCUMSTANCES = ("--occupation", "job_seeking", "--income", "unemployment_benefit",
+                 "--consented-on", "2026-11-20")
+
+
+def test_enrol_without_consent_date_or_circumstances_is_refused(runner):
+    runner.invoke(args=["org", "add", HANINGE])
+    for missing in ("--occupation", "--income", "--consented-on"):
+        options = list(CIRCUMSTANCES)
+        index = options.index(missing)
+        del options[index:index + 2]
+        result = runner.invoke(args=["enrol", "--code", "HAN-0043", "--gender", "man",
+                                     "--birth-year", "1990", "--org", HANINGE, *options])
+        assert result.exit_code != 0 and f"Missing option '{missing}'" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+
+
 def test_enrol_and_issue_link_print_a_working_link(app, runner):
     runner.invoke(args=["org", "add", HANINGE])
     result = runner.invoke(args=["enrol", "--code", "HAN-0042", "--gender", "woman",
-                                 "--birth-year", "1990", "--org", HANINGE])
+                                 "--birth-year", "1990", "--org", HANINGE, *CIRCUMSTANCES,
+                                 "--email", "Anna@Example.org"])
     assert result.exit_code == 0, result.output
+    participant = db.session.scalars(sa.select(Participant)).one()
+    assert participant.email == "anna@example.org"
+    assert (participant.consented_on.isoformat(), participant.consent_version) == (
+        "2026-11-20", "2026-1"
+    )
 
     first = runner.invoke(args=["issue-link", "HAN-0042"]).output.strip()
     assert first.startswith(f"{BASE_URL}/s/")
@@ -83,7 +107,7 @@ def test_enrol_refuses_a_personal_identity_number(runner):
     runner.invoke(args=["org", "add", HANINGE])
     for code in ("19900101-1234", "900101-1234", "199001011234", "9001011234", "HAN900101+1234"):
         result = runner.invoke(args=["enrol", "--code", code, "--gender", "man",
-                                     "--birth-year", "1990", "--org", HANINGE])
+                                     "--birth-year", "1990", "--org", HANINGE, *CIRCUMSTANCES])
         assert result.exit_code != 0
         assert "personnummer" in result.output
     assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
@@ -144,7 +168,8 @@ def test_the_command_group_lists_every_command_and_honours_database_url(tmp_path
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     cli = CliRunner()
     help_text = cli.invoke(command_group(), ["--help"]).output
-    for command in ("db", "demo", "org", "create-user", "enrol", "issue-link", "report", "run"):
+    for command in ("db", "demo", "org", "create-user", "enrol", "issue-link", "report",
+                    "send-reminders", "run"):
         assert f"  {command} " in help_text
 
     upgraded = cli.invoke(command_group(), ["db", "upgrade"])
@@ -169,3 +194,18 @@ def test_first_run_creates_a_secret_key_in_the_instance_folder(tmp_path, monkeyp
     except SystemExit:
         pass
     assert (tmp_path / "secret_key").read_text() == key  # never replaced
+
+
+def test_the_demo_shows_a_newcomer_every_status(app, runner):
+    day = date(2026, 11, 23)
+    result = runner.invoke(args=["demo", "--participants", "120", "--today", day.isoformat()])
+    assert result.exit_code == 0, result.output
+    participants = db.session.scalars(sa.select(Participant)).all()
+    statuses = {planned.status for p in participants for planned in schedule.plan(p, day)}
+    assert statuses == set(schedule.OccasionStatus)
+    assert any(p.exited_on for p in participants)
+    assert all(p.exit_occupation for p in participants if p.exited_on)
+    assert all(p.consented_on and p.intake_occupation for p in participants)
+    # Some have an address, so reminders can be tried; all are example.org addresses.
+    addresses = [p.email for p in participants if p.email]
+    assert addresses and all(a.endswith("@example.org") for a in addresses)

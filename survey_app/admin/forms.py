@@ -1,7 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField
+from survey_app.models import Organisation, Role, User
+from survey_app.templating import ROLE_LABELS
+
+DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
 
 
 class OrganisationForm(FlaskForm):
@@ -10,3 +21,86 @@ class OrganisationForm(FlaskForm):
         description=_l("The path from the top, names separated by “/”, e.g. MIA/Haninge."),
         validators=[InputRequired(_l("Enter the organisation's path.")), Length(max=1000)],
     )
+
+
+class RenameOrganisationForm(FlaskForm):
+    name = StringField(
+        _l("New name"),
+        validators=[InputRequired(_l("Enter the new name.")), Length(max=120)],
+    )
+
+
+def _organisation_choices(organisations: list[Organisation]) -> list[SelectChoice]:
+    return [SelectChoice(str(o.id), o.path) for o in organisations]
+
+
+class _Placement:
+    role = ChoiceRadioField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired(_l("Choose a role."))], invalid_message=_l("Choose a role."),
+    )
+    organisation = ChoiceSelectField(
+        _l("Organisation"), coerce=int, validators=[InputRequired(_l("Choose an organisation."))],
+        invalid_message=_l("Choose an organisation from the list."),
+    )
+
+    @property
+    def role_value(self) -> Role:
+        return Role(self.role.data)
+
+
+class NewUserForm(_Placement, FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(_l("Enter the user's e-mail address.")), Length(max=254)],
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = _organisation_choices(organisations)
+
+
+class EditUserForm(_Placement, FlaskForm):
+    is_active = BooleanField(_l("Active (can log in)"))
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = _organisation_choices(organisations)
+
+
+class AuditFilterForm(FlaskForm):
+    """Which audit events to list: a GET filter in the query string."""
+
+    class Meta:
+        csrf = False
+
+    action = ChoiceSelectField(
+        _l("Action"), validators=[Optional()],
+        invalid_message=_l("Choose an action from the list."),
+    )
+    actor = ChoiceSelectField(
+        _l("Done by"), validators=[Optional()], invalid_message=_l("Choose a user from the list."),
+    )
+    occurred_from = ClearDateField(
+        _l("From"), validators=[Optional()], format="%Y-%m-%d", invalid_message=DATE_MESSAGE,
+    )
+    occurred_to = ClearDateField(
+        _l("To"), validators=[Optional()], format="%Y-%m-%d", invalid_message=DATE_MESSAGE,
+    )
+
+    def __init__(
+        self, *args: Any, actions: list[str], actors: list[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = [SelectChoice("", _l("All")), *(SelectChoice(a, a) for a in actions)]
+        self.actor.choices = [
+            SelectChoice("", _l("Anyone")),
+            *(SelectChoice(str(user.id), user.email) for user in actors),
+        ]
+
+    def validate_occurred_to(self, field: ClearDateField) -> None:
+        start = self.occurred_from.data
+        if start is not None and field.data is not None and field.data < start:
+            raise ValidationError(_l("The end date must not be before the start date."))

@@ -1,27 +1,44 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey_app.access import get_organisation_or_404, get_user_or_404
 from survey_app.admin import bp
-from survey_app.admin.forms import OrganisationForm
+from survey_app.admin.forms import (
+    AuditFilterForm,
+    EditUserForm,
+    NewUserForm,
+    OrganisationForm,
+    RenameOrganisationForm,
+)
 from survey_app.extensions import db
+from survey_app.forms import ActionForm
 from survey_app.models import User
-from survey_app.services import ServiceError, audit, organisations
+from survey_app.services import ServiceError, audit, organisations, users
+
+AUDIT_PAGE_SIZE = 50
 
 
-def _render(form: OrganisationForm) -> str:
-    scope = organisations.subtree(current_user.organisation)
-    staff = db.session.scalars(
+def _staff() -> list[User]:
+    return list(db.session.scalars(
         sa.select(User)
         .join(User.organisation)
         .where(organisations.subtree_clause(current_user.organisation))
         .order_by(User.email)
-    ).all()
-    return render_template("admin/index.html", organisations=scope, users=staff, form=form)
+    ))
+
+
+def _render(form: OrganisationForm) -> str:
+    scope = organisations.subtree(current_user.organisation)
+    return render_template("admin/index.html", organisations=scope, users=_staff(), form=form)
+
+
+def _field_error(form: object, error: ServiceError, default: str) -> None:
+    getattr(form, error.field or default, getattr(form, default)).errors.append(str(error.message))
 
 
 @bp.get("/")
@@ -44,3 +61,107 @@ def add_organisation() -> str | WerkzeugResponse:
             flash(_("Added %(path)s.", path=organisation.path))
             return redirect(url_for(".index"))
     return _render(form)
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+def rename_organisation(organisation_id: int) -> str | WerkzeugResponse:
+    organisation = get_organisation_or_404(organisation_id, current_user)
+    form = RenameOrganisationForm(data={"name": organisation.name})
+    # Renaming one's own top node would change what the admin's own scope is called
+    # for everyone above; that is for an admin higher up.
+    if organisation.id == current_user.organisation_id:
+        flash(_("Your own organisation is renamed by an administrator above it."), "error")
+        return redirect(url_for(".index"))
+    if form.validate_on_submit():
+        old_path = organisation.path
+        try:
+            organisations.rename(organisation, form.name.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error.message))
+        else:
+            audit.record(current_user, "rename_organisation", organisation,
+                         old_path=old_path, new_path=organisation.path)
+            db.session.commit()
+            flash(_("Renamed to %(path)s.", path=organisation.path))
+            return redirect(url_for(".index"))
+    return render_template("admin/organisation.html", organisation=organisation, form=form)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> str | WerkzeugResponse:
+    form = NewUserForm(organisations=organisations.subtree(current_user.organisation))
+    if form.validate_on_submit():
+        organisation = get_organisation_or_404(form.organisation.data, current_user)
+        password = users.temporary_password()
+        try:
+            user = users.create_user(
+                form.email.data or "", password, form.role_value, organisation,
+                form.name.data or "", must_change_password=True,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error, "email")
+        else:
+            audit.record(current_user, "create_user", user, role=user.role.value)
+            db.session.commit()
+            return render_template("admin/password.html", user=user, password=password)
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> str | WerkzeugResponse:
+    user = get_user_or_404(user_id, current_user)
+    form = EditUserForm(
+        organisations=organisations.subtree(current_user.organisation),
+        data={"role": user.role.value, "organisation": user.organisation_id,
+              "is_active": user.is_active},
+    )
+    if form.validate_on_submit():
+        organisation = get_organisation_or_404(form.organisation.data, current_user)
+        try:
+            changes = users.update_user(
+                current_user, user, role=form.role_value, organisation=organisation,
+                is_active=bool(form.is_active.data),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error, "role")
+        else:
+            if changes:
+                audit.record(current_user, "change_user", user,
+                             **{name: list(change) for name, change in changes.items()})
+            db.session.commit()
+            flash(_("Saved %(email)s.", email=user.email))
+            return redirect(url_for(".index"))
+    return render_template("admin/user.html", user=user, form=form, reset_form=ActionForm())
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+def reset_password(user_id: int) -> str | WerkzeugResponse:
+    user = get_user_or_404(user_id, current_user)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".edit_user", user_id=user.id))
+    password = users.reset_password(user)
+    audit.record(current_user, "reset_password", user)
+    db.session.commit()
+    return render_template("admin/password.html", user=user, password=password)
+
+
+@bp.get("/audit")
+def audit_events() -> str:
+    staff = _staff()
+    form = AuditFilterForm(request.args, actions=audit.actions_seen(current_user), actors=staff)
+    valid = form.validate()
+    filters = audit.AuditFilters(
+        action=(form.action.data or None) if valid else None,
+        actor_id=int(form.actor.data) if valid and form.actor.data else None,
+        occurred_from=form.occurred_from.data if valid else None,
+        occurred_to=form.occurred_to.data if valid else None,
+    )
+    page = db.paginate(
+        audit.events_query(current_user, filters),
+        per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE, error_out=False,
+    )
+    other_args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("admin/audit.html", form=form, page=page, other_args=other_args)

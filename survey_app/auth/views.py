@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.auth import bp
-from survey_app.auth.forms import LoginForm
+from survey_app.auth.forms import ChangePasswordForm, LoginForm
 from survey_app.extensions import db, limiter
 from survey_app.models import Role, User
-from survey_app.services import users
+from survey_app.services import ServiceError, audit, users
 
 HOME_BY_ROLE = {
     Role.COACH: "coach.caseload",
@@ -19,6 +19,8 @@ HOME_BY_ROLE = {
 
 
 def home_url(user: User) -> str:
+    if user.must_change_password:
+        return url_for("auth.change_password")
     return url_for(HOME_BY_ROLE[user.role])
 
 
@@ -49,3 +51,21 @@ def login() -> str | WerkzeugResponse:
 def logout() -> WerkzeugResponse:
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | WerkzeugResponse:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(current_user, form.current.data or "", form.password.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "password").errors.append(str(error.message))
+        else:
+            audit.record(current_user, "change_password", current_user)
+            db.session.commit()
+            flash(_("Your password is changed."))
+            return redirect(home_url(current_user))
+    return render_template("auth/change_password.html", form=form)

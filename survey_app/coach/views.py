@@ -2,47 +2,56 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey_app.access import get_participant_or_404
+from survey_app.access import KIOSK_SESSION_KEY, get_organisation_or_404, get_participant_or_404
 from survey_app.coach import bp
-from survey_app.coach.forms import EnrolForm, IssueLinkForm
+from survey_app.coach.forms import (
+    CaseloadFilterForm,
+    EnrolForm,
+    EraseForm,
+    ExitForm,
+)
+from survey_app.coach.progress_chart import progress_chart
 from survey_app.extensions import db
-from survey_app.models import Organisation, Participant
+from survey_app.forms import ActionForm
+from survey_app.models import Participant
 from survey_app.services import (
     ServiceError,
     audit,
+    caseload,
     clock,
     enrolment,
+    invitations,
     links,
     organisations,
     schedule,
 )
 
 
-@bp.get("/")
-def caseload() -> str:
-    participants = db.session.scalars(
-        sa.select(Participant)
-        .join(Participant.organisation)
-        .where(organisations.subtree_clause(current_user.organisation))
-        .order_by(Participant.enrolled_on.desc(), Participant.code)
-    ).all()
+@bp.get("/", endpoint="caseload")
+def caseload_page() -> str:
+    scope = organisations.subtree(current_user.organisation)
+    form = CaseloadFilterForm(request.args, organisations=scope)
+    form.validate()
     today = clock.today()
-    rows = [(participant, schedule.current(participant, today)) for participant in participants]
-    return render_template("coach/caseload.html", rows=rows)
+    return render_template(
+        "coach/caseload.html", form=form, week=caseload.week_of(today),
+        caseload=caseload.caseload(current_user, today, form.filters),
+    )
 
 
 @bp.route("/participants/new", methods=["GET", "POST"])
 def enrol() -> str | WerkzeugResponse:
     scope = organisations.subtree(current_user.organisation)
     form = EnrolForm(organisations=scope)
+    if request.method == "GET":
+        form.consented_on.data = clock.today()
     if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation.data)
+        organisation = get_organisation_or_404(form.organisation.data, current_user)
         try:
             participant = enrolment.enrol(
                 code=form.code.data or "",
@@ -53,6 +62,9 @@ def enrol() -> str | WerkzeugResponse:
                 prefers_easy_read=bool(form.prefers_easy_read.data),
                 coach=current_user,
                 today=clock.today(),
+                consent=enrolment.Consent(bool(form.consent.data), form.consented_on.data),
+                circumstances=form.circumstances,
+                email=form.email.data,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -60,7 +72,13 @@ def enrol() -> str | WerkzeugResponse:
         else:
             db.session.commit()
             return redirect(url_for(".participant", participant_id=participant.id))
-    return render_template("coach/enrol.html", form=form)
+    return render_template(
+        "coach/enrol.html", form=form, consent_template=consent_template(enrolment.CONSENT_VERSION)
+    )
+
+
+def consent_template(version: str) -> str:
+    return f"coach/consent/{version}.html"
 
 
 @bp.get("/participants/<int:participant_id>")
@@ -68,23 +86,35 @@ def participant(participant_id: int) -> str:
     person = get_participant_or_404(participant_id, current_user)
     audit.record(current_user, "view_participant", person)
     db.session.commit()
+    return _participant_page(person)
+
+
+def _participant_page(person: Participant) -> str:
     today = clock.today()
     return render_template(
         "coach/participant.html",
         participant=person,
         plan=schedule.plan(person, today),
         current=schedule.current(person, today),
-        form=IssueLinkForm(),
+        chart=progress_chart(person),
+        form=ActionForm(),
     )
+
+
+def _current_or_back(person: Participant) -> schedule.PlannedOccasion | WerkzeugResponse:
+    planned = schedule.current(person, clock.today())
+    if not ActionForm().validate_on_submit() or planned is None:
+        flash(_("Nothing is due right now, so no link was made."))
+        return redirect(url_for(".participant", participant_id=person.id))
+    return planned
 
 
 @bp.post("/participants/<int:participant_id>/link")
 def issue_link(participant_id: int) -> str | WerkzeugResponse:
     person = get_participant_or_404(participant_id, current_user)
-    form = IssueLinkForm()
-    planned = schedule.current(person, clock.today())
-    if not form.validate_on_submit() or planned is None:
-        return redirect(url_for(".participant", participant_id=person.id))
+    planned = _current_or_back(person)
+    if not isinstance(planned, schedule.PlannedOccasion):
+        return planned
     occasion = schedule.ensure_stored(person, planned)
     token = links.issue(
         occasion, clock.now(), timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
@@ -97,3 +127,81 @@ def issue_link(participant_id: int) -> str | WerkzeugResponse:
         "coach/link.html", participant=person, occasion=occasion, url=url,
         qr_svg=links.qr_svg(url), title=_("Survey link"),
     )
+
+
+@bp.post("/participants/<int:participant_id>/email")
+def email_link(participant_id: int) -> WerkzeugResponse:
+    person = get_participant_or_404(participant_id, current_user)
+    if ActionForm().validate_on_submit():
+        try:
+            invitations.email_link(person, current_user, clock.now(), clock.today())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The link has been sent by e-mail."))
+    return redirect(url_for(".participant", participant_id=person.id))
+
+
+@bp.post("/participants/<int:participant_id>/tablet")
+def start_on_tablet(participant_id: int) -> WerkzeugResponse:
+    """Hand this device to the participant: the coach is logged out first, so nothing
+    of the coach's pages can be reached from the participant's questionnaire."""
+    person = get_participant_or_404(participant_id, current_user)
+    planned = _current_or_back(person)
+    if not isinstance(planned, schedule.PlannedOccasion):
+        return planned
+    occasion = schedule.ensure_stored(person, planned)
+    token = links.issue(
+        occasion, clock.now(), timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
+    )
+    audit.record(current_user, "start_on_tablet", occasion)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    session[KIOSK_SESSION_KEY] = True
+    return redirect(url_for("participant.start", token=token))
+
+
+@bp.route("/participants/<int:participant_id>/exit", methods=["GET", "POST"])
+def record_exit(participant_id: int) -> str | WerkzeugResponse:
+    person = get_participant_or_404(participant_id, current_user)
+    if person.has_exited:
+        flash(_("The exit is already recorded."))
+        return redirect(url_for(".participant", participant_id=person.id))
+    form = ExitForm()
+    if request.method == "GET":
+        form.exited_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            enrolment.record_exit(
+                person, exited_on=form.exited_on.data, outcome=form.outcome_value,
+                circumstances=form.circumstances, actor=current_user, today=clock.today(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "exited_on").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The exit is recorded. The exit questionnaire can be answered now."))
+            return redirect(url_for(".participant", participant_id=person.id))
+    return render_template("coach/exit.html", participant=person, form=form)
+
+
+@bp.route("/participants/<int:participant_id>/erase", methods=["GET", "POST"])
+def erase(participant_id: int) -> str | WerkzeugResponse:
+    person = get_participant_or_404(participant_id, current_user)
+    policy = enrolment.ErasurePolicy(current_app.config["ERASURE_POLICY"])
+    form = EraseForm()
+    if form.validate_on_submit():
+        if (form.confirm_code.data or "").strip() != person.code:
+            form.confirm_code.errors.append(
+                _("Type the code exactly as shown: %(code)s.", code=person.code)
+            )
+        else:
+            enrolment.erase(person, policy, current_user, clock.now())
+            db.session.commit()
+            flash(_("The participant has been erased."))
+            return redirect(url_for(".caseload"))
+    return render_template("coach/erase.html", participant=person, form=form, policy=policy)

@@ -6,8 +6,10 @@ from survey_app.models.organisation import Organisation
 from survey_app.models.participant import (
     ExitOutcome,
     Gender,
+    IncomeSource,
     Occasion,
     OccasionKind,
+    Occupation,
     Participant,
 )
 from survey_app.models.response import Answer, MissingReason, Response, ResponseMode
@@ -19,9 +21,11 @@ __all__ = [
     "Base",
     "ExitOutcome",
     "Gender",
+    "IncomeSource",
     "MissingReason",
     "Occasion",
     "OccasionKind",
+    "Occupation",
     "Organisation",
     "Participant",
     "Response",

@@ -4,9 +4,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.organisation import Organisation
+from survey_app.models.user import User
 
 
 class AuditEvent(Base):
@@ -21,4 +23,11 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(sa.String(64))
     target_type: Mapped[str] = mapped_column(sa.String(64))
     target_id: Mapped[int | None]
+    #: The organisation the event concerns, so an administrator sees their tree's events.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

@@ -27,6 +27,28 @@ class ExitOutcome(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Occupation(StrEnum):
+    """What the participant mainly does, at intake and at exit."""
+
+    WORK = "work"
+    STUDIES = "studies"
+    JOB_SEEKING = "job_seeking"
+    LABOUR_MARKET_PROGRAMME = "labour_market_programme"
+    SICK_LEAVE = "sick_leave"
+    NONE = "none"
+
+
+class IncomeSource(StrEnum):
+    """The participant's main source of income, at intake and at exit."""
+
+    SALARY = "salary"
+    STUDENT_AID = "student_aid"
+    UNEMPLOYMENT_BENEFIT = "unemployment_benefit"
+    SICKNESS_COMPENSATION = "sickness_compensation"
+    SOCIAL_ASSISTANCE = "social_assistance"
+    NONE_OR_OTHER = "none_or_other"
+
+
 class OccasionKind(StrEnum):
     INTAKE = "intake"
     FOLLOWUP = "followup"
@@ -51,10 +73,36 @@ class Participant(Base):
     enrolled_on: Mapped[date]
     exited_on: Mapped[date | None]
     exit_outcome: Mapped[ExitOutcome | None] = mapped_column(enum_type(ExitOutcome, "exit_outcome"))
+    #: Where reminders and links are sent, if the participant wants that.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: When the participant last got a link by e-mail; reminders wait a week after it.
+    last_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: Consent to taking part and to registration, as recorded at enrolment.
+    consented_on: Mapped[date | None]
+    consent_version: Mapped[str | None] = mapped_column(sa.String(20))
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    intake_occupation: Mapped[Occupation | None] = mapped_column(
+        enum_type(Occupation, "occupation")
+    )
+    intake_income: Mapped[IncomeSource | None] = mapped_column(
+        enum_type(IncomeSource, "income_source")
+    )
+    exit_occupation: Mapped[Occupation | None] = mapped_column(
+        enum_type(Occupation, "exit_occupation")
+    )
+    exit_income: Mapped[IncomeSource | None] = mapped_column(
+        enum_type(IncomeSource, "exit_income_source")
+    )
+    #: Set when the participant withdrew and was anonymised rather than deleted: the
+    #: row then carries only what aggregates need, and no coach sees it again.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
-    coach: Mapped[User | None] = relationship()
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id])
     occasions: Mapped[list[Occasion]] = relationship(
         back_populates="participant",
         order_by="(Occasion.due_on, Occasion.id)",

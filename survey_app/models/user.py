@@ -31,6 +31,8 @@ class User(UserMixin, Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     #: A deactivated user cannot log in; their history stays for the audit trail.
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Set when an administrator resets the password: the user must choose their own.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

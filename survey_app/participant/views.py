@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from questionnaires import InvalidAnswer, Item, LoadedQuestionnaire
+from survey_app.access import KIOSK_SESSION_KEY
 from survey_app.extensions import db, limiter
 from survey_app.i18n import use_participant_language
 from survey_app.models import Answer, Occasion, Response, ResponseMode
@@ -171,5 +172,7 @@ def send(token: str) -> str | WerkzeugResponse:
 @bp.get("/thanks")
 def thanks() -> str:
     use_participant_language()
-    return render_template("participant/thanks.html")
+    return render_template(
+        "participant/thanks.html", on_shared_tablet=session.get(KIOSK_SESSION_KEY)
+    )
 

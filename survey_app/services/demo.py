@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from questionnaires import Catalogue, Item, Questionnaire
+from questionnaires import Catalogue, Item, LoadedQuestionnaire, Questionnaire
 from survey_app.extensions import db
 from survey_app.models import (
     ExitOutcome,
     Gender,
+    IncomeSource,
+    Occupation,
     Organisation,
     Participant,
     ResponseMode,
@@ -50,6 +52,11 @@ DEMO_LOGINS = (
 PACE = {Gender.WOMAN: 0.45, Gender.MAN: 0.2, Gender.OTHER: 0.3, Gender.NOT_STATED: 0.3}
 GENDER_WEIGHTS = {Gender.WOMAN: 52, Gender.MAN: 44, Gender.OTHER: 2, Gender.NOT_STATED: 2}
 ANSWER_RATE = {"intake": 0.95, "followup": 0.8, "exit": 0.7}
+#: Occasions open today are answered less often, so the caseload shows due, overdue
+#: and half-finished questionnaires, not only completed ones.
+OPEN_ANSWER_RATE = 0.4
+STARTED_RATE = 0.3
+EMAIL_RATE = 0.3
 
 
 def _in_demo(path_column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
@@ -116,20 +123,29 @@ def _make_participant(
 ) -> None:
     gender = rng.choices(list(GENDER_WEIGHTS), weights=list(GENDER_WEIGHTS.values()))[0]
     enrolled_on = today - timedelta(days=rng.randint(0, 540))
+    code = f"DEMO-{number:04d}"
     participant = enrolment.enrol(
-        code=f"DEMO-{number:04d}", gender=gender, birth_year=today.year - rng.randint(19, 62),
+        code=code, gender=gender, birth_year=today.year - rng.randint(19, 62),
         organisation=organisation, language=rng.choices(["sv", "en"], weights=[9, 1])[0],
         prefers_easy_read=rng.random() < 0.6, coach=coach, today=enrolled_on,
+        consent=enrolment.Consent(True, enrolled_on),
+        circumstances=_circumstances(rng, starting=True),
+        # example.org is reserved for examples: nothing sent there reaches anyone.
+        email=f"{code.lower()}@example.org" if rng.random() < EMAIL_RATE else None,
     )
     start_step = rng.randint(1, 4)
     days_enrolled = (today - enrolled_on).days
     if days_enrolled > 200 and rng.random() < 0.5:
-        participant.exited_on = enrolled_on + timedelta(days=rng.randint(150, days_enrolled))
+        exited_on = enrolled_on + timedelta(days=rng.randint(150, days_enrolled))
         final_step = _clamp(start_step + PACE[gender] * days_enrolled / 91, 1, 7)
-        participant.exit_outcome = (
+        outcome = (
             ExitOutcome.WORK if final_step >= 7 else
             ExitOutcome.STUDIES if final_step == 6 and rng.random() < 0.5 else
             rng.choice([ExitOutcome.PROGRAMME, ExitOutcome.REHABILITATION, ExitOutcome.UNKNOWN])
+        )
+        enrolment.record_exit(
+            participant, exited_on=exited_on, outcome=outcome,
+            circumstances=_circumstances(rng, starting=False), actor=coach, today=exited_on,
         )
     db.session.flush()
 
@@ -137,7 +153,10 @@ def _make_participant(
     for planned in schedule.plan(participant, today):
         if planned.due_on > today or planned.status == OccasionStatus.SCHEDULED:
             continue
-        if rng.random() > ANSWER_RATE[planned.kind.value]:
+        still_open = planned.status in schedule.OPEN_STATUSES
+        if rng.random() > (OPEN_ANSWER_RATE if still_open else ANSWER_RATE[planned.kind.value]):
+            if still_open and rng.random() < STARTED_RATE:
+                _start_without_sending(rng, loaded, participant, planned, start_step, today)
             continue
         quarters = (planned.due_on - enrolled_on).days / 91
         step = _clamp(start_step + PACE[gender] * quarters + rng.gauss(0, 0.6), 1, 7)
@@ -151,6 +170,35 @@ def _make_participant(
             raw = _answer(rng, item, loaded.definition, step)
             responses.save_answer(response, loaded, item, raw, moment)
         responses.submit(response, items, moment)
+
+
+def _circumstances(rng: random.Random, *, starting: bool) -> enrolment.Circumstances:
+    """Most start far from work on benefits; at exit some work or study on a salary."""
+    if starting:
+        occupation = rng.choice([Occupation.SICK_LEAVE, Occupation.JOB_SEEKING, Occupation.NONE])
+    else:
+        occupation = rng.choice(list(Occupation))
+    income = {
+        Occupation.WORK: IncomeSource.SALARY,
+        Occupation.STUDIES: IncomeSource.STUDENT_AID,
+        Occupation.SICK_LEAVE: IncomeSource.SICKNESS_COMPENSATION,
+        Occupation.JOB_SEEKING: IncomeSource.UNEMPLOYMENT_BENEFIT,
+    }.get(occupation, rng.choice([IncomeSource.SOCIAL_ASSISTANCE, IncomeSource.NONE_OR_OTHER]))
+    return enrolment.Circumstances(occupation, income)
+
+
+def _start_without_sending(
+    rng: random.Random, loaded: LoadedQuestionnaire, participant: Participant,
+    planned: schedule.PlannedOccasion, step: int, today: date,
+) -> None:
+    """A questionnaire left half-way, as happens when a participant is interrupted."""
+    moment = datetime.combine(today, time(9, 0), tzinfo=UTC)
+    occasion = schedule.ensure_stored(participant, planned)
+    language = responses.text_language(loaded, participant)
+    response = responses.get_or_start(occasion, loaded, language, ResponseMode.SELF, moment)
+    for item in responses.items_for(occasion, loaded)[:3]:
+        responses.save_answer(response, loaded, item, _answer(rng, item, loaded.definition, step),
+                              moment)
 
 
 def _answer(rng: random.Random, item: Item, definition: Questionnaire, step: int) -> str:

@@ -69,3 +69,23 @@ def subtree(root: Organisation) -> list[Organisation]:
 
 def all_organisations() -> list[Organisation]:
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.path)))
+
+
+def rename(organisation: Organisation, name: str) -> None:
+    """Give a node a new name; the paths of everything below it follow."""
+    if PATH_SEPARATOR in name:
+        raise ServiceError(_l("A name cannot contain '/'."), field="name")
+    (name,) = split_path(name)
+    parent_path = organisation.path.rpartition(PATH_SEPARATOR)[0]
+    new_path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
+    if new_path == organisation.path:
+        return
+    if db.session.scalar(sa.select(Organisation.id).where(Organisation.path == new_path)):
+        raise ServiceError(_l("There is already an organisation with that name here."), "name")
+    old_prefix = organisation.path + PATH_SEPARATOR
+    for node in db.session.scalars(
+        sa.select(Organisation).where(Organisation.path.startswith(old_prefix, autoescape=True))
+    ):
+        node.path = new_path + PATH_SEPARATOR + node.path[len(old_prefix):]
+    organisation.name, organisation.path = name, new_path
+    db.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,20 +35,27 @@ def normalise_email(email: str) -> str:
         raise ServiceError(_l("Enter a valid e-mail address."), field="email") from None
 
 
+def temporary_password() -> str:
+    """A random password for an admin to hand over once; the user then picks their own."""
+    return secrets.token_urlsafe(12)
+
+
 def create_user(
-    email: str, password: str, role: Role, organisation: Organisation, name: str = ""
+    email: str,
+    password: str,
+    role: Role,
+    organisation: Organisation,
+    name: str = "",
+    *,
+    must_change_password: bool = False,
 ) -> User:
     email = normalise_email(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            _l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+    _check_password(password)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ServiceError(_l("There is already a user with that e-mail address."), field="email")
     user = User(
         email=email, name=name, password_hash=_hasher().hash(password), role=role,
-        organisation=organisation,
+        organisation=organisation, must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
@@ -70,3 +79,64 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = clock.now()
     db.session.flush()
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            _l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+def update_user(
+    admin: User, user: User, *, role: Role, organisation: Organisation, is_active: bool
+) -> dict[str, tuple[str, str]]:
+    """Change a user's role, organisation or state; returns what changed, old → new.
+
+    Nobody changes their own role or locks themselves out, and nobody places a user
+    outside their own tree.
+    """
+    if not admin.can_see(user.organisation) or not admin.can_see(organisation):
+        raise ServiceError(
+            _l("You can only manage users in your own organisation."), field="organisation"
+        )
+    if user.id == admin.id and role != user.role:
+        raise ServiceError(_l("You cannot change your own role."), field="role")
+    if user.id == admin.id and not is_active:
+        raise ServiceError(_l("You cannot deactivate yourself."), field="is_active")
+    if user.id == admin.id and organisation.id != user.organisation_id:
+        raise ServiceError(_l("You cannot move yourself to another organisation."), "organisation")
+    changes = {}
+    for name, old, new in (
+        ("role", user.role.value, role.value),
+        ("organisation", user.organisation.path, organisation.path),
+        ("is_active", str(user.is_active).lower(), str(is_active).lower()),
+    ):
+        if old != new:
+            changes[name] = (old, new)
+    user.role, user.organisation, user.is_active = role, organisation, is_active
+    db.session.flush()
+    return changes
+
+
+def reset_password(user: User) -> str:
+    """A new random password, shown once to the admin; the user must replace it."""
+    password = temporary_password()
+    user.password_hash = _hasher().hash(password)
+    user.must_change_password = True
+    db.session.flush()
+    return password
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    try:
+        _hasher().verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise ServiceError(_l("The current password is wrong."), field="current") from None
+    _check_password(new)
+    if new == current:
+        raise ServiceError(_l("Choose a password you have not used here."), field="password")
+    user.password_hash = _hasher().hash(new)
+    user.must_change_password = False
+    db.session.flush()

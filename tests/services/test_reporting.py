@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 
-from survey_app.extensions import db
-from survey_app.models import Gender, OccasionKind, ResponseMode
-from survey_app.services import clock, organisations, reporting, responses, schedule
+from survey_app.models import Gender, OccasionKind
+from survey_app.services import clock, organisations, reporting
 from tests.conftest import make_participant
-
-
-def answer(participant, kind: OccasionKind, values: dict[str, str]) -> None:
-    loaded = current_app.extensions["questionnaires"].latest("stegvis")
-    planned = next(p for p in schedule.plan(participant, clock.today()) if p.kind == kind)
-    occasion = schedule.ensure_stored(participant, planned)
-    moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
-    response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
-    items = responses.items_for(occasion, loaded)
-    for item in items:
-        default = "" if item.type == "text" else "3"
-        responses.save_answer(response, loaded, item, values.get(item.id, default), moment)
-    responses.submit(response, items, moment)
-    db.session.commit()
+from tests.conftest import submit_answers as answer
 
 
 def test_domain_scores_follow_the_definition(app):

@@ -1,0 +1,76 @@
+"""One participant's ladder step and domain scores over time, for the coach and them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from questionnaires import Catalogue, Item, Questionnaire
+from survey_app.models import Participant
+from survey_app.services.clock import LOCAL_ZONE
+from survey_app.services.reporting import AnsweredResponse, domain_scores
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """What one answered occasion says: the step and a score per domain."""
+
+    kind: str
+    sequence: int
+    answered_on: date
+    step: int | None
+    domains: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class DomainRange:
+    low: int
+    high: int
+
+
+def progress(participant: Participant, catalogue: Catalogue) -> list[ProgressPoint]:
+    """Each submitted occasion in date order; unanswered ones are not points."""
+    points = []
+    for occasion in participant.occasions:
+        response = occasion.response
+        if response is None or response.submitted_at is None:
+            continue
+        answered = AnsweredResponse(
+            occasion.kind, occasion.sequence, response.questionnaire_slug,
+            response.questionnaire_version,
+            {answer.item_id: answer.value for answer in response.answers},
+        )
+        definition = catalogue.get(answered.slug, answered.version).definition
+        ladder = definition.ladder_item
+        points.append(ProgressPoint(
+            occasion.kind.value, occasion.sequence,
+            response.submitted_at.astimezone(LOCAL_ZONE).date(),
+            answered.values.get(ladder.id) if ladder is not None else None,
+            domain_scores(answered, catalogue),
+        ))
+    return sorted(points, key=lambda point: point.answered_on)
+
+
+def _range(item: Item, definition: Questionnaire) -> DomainRange:
+    values = [option.value for option in item.question_type.options(item, definition)]
+    return DomainRange(min(values), max(values))
+
+
+def ladder_range(catalogue: Catalogue, slug: str) -> DomainRange:
+    definition = catalogue.latest(slug).definition
+    ladder = definition.ladder_item
+    return _range(ladder, definition) if ladder is not None else DomainRange(1, 7)
+
+
+def domain_ranges(catalogue: Catalogue, slug: str) -> dict[str, DomainRange]:
+    """Each scored domain's lowest and highest possible score, for chart axes."""
+    definition = catalogue.latest(slug).definition
+    ranges: dict[str, DomainRange] = {}
+    for item in definition.items:
+        if not item.question_type.scored:
+            continue
+        found, known = _range(item, definition), ranges.get(item.domain)
+        if known is not None:
+            found = DomainRange(min(found.low, known.low), max(found.high, known.high))
+        ranges[item.domain] = found
+    return ranges
