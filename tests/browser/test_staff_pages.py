@@ -1,4 +1,4 @@
-"""Staff pages in real Chromium pass axe-core too: login, coach and evaluator pages."""
+"""Staff pages in real Chromium pass axe-core too: login, coach, evaluator and admin pages."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.evaluator.test_report import answered_steps
 def staff(app):
     coach = make_user(Role.COACH, "MIA/Haninge")
     evaluator = make_user(Role.EVALUATOR, "MIA")
+    make_user(Role.ADMIN, "MIA")
     for i in range(12):
         answered_steps(f"W{i}", Gender.WOMAN, [2, 3 + i % 3], org="MIA/Haninge")
         answered_steps(f"M{i}", Gender.MAN, [3, 3 + i % 2], org="MIA/Haninge")
@@ -42,9 +43,63 @@ def test_coach_pages_pass_axe(browser, live_server, staff):
     page.goto(f"{live_server}/coach/")
     page.get_by_role("link", name="HAN-0100").click()
     assert_no_violations(page)  # participant page
-    page.get_by_role("button", name="Skapa enkätlänk").click()
+    page.get_by_role("button", name="Visa länk och QR-kod").click()
     assert page.get_by_role("heading", name="Enkätlänk för HAN-0100").is_visible()
     assert_no_violations(page)  # link and QR code
+
+    page.goto(f"{live_server}/coach/?status=due&sort=code")
+    assert_no_violations(page)  # filtered caseload
+    page.goto(f"{live_server}/coach/")
+    page.get_by_role("link", name="W0", exact=True).click()
+    assert page.locator("[role=img] svg").count() == 1
+    assert_no_violations(page)  # participant page with the progress chart
+    page.get_by_role("link", name="Registrera avslut").click()
+    page.get_by_label("Datum för avslut").fill("")
+    page.get_by_role("button", name="Registrera avslut").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)  # exit form with errors
+    page.get_by_role("link", name="Tillbaka till W0").click()
+    page.get_by_role("link", name="Radera deltagaren (samtycket återkallat)").click()
+    assert_no_violations(page)  # erasure confirmation
+    page.goto(f"{live_server}/account/password")
+    assert_no_violations(page)
+    page.close()
+
+
+def test_the_printed_participant_page_has_only_summary_chart_and_table(
+    browser, live_server, staff
+):
+    coach, _ = staff
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, coach.email)
+    page.get_by_role("link", name="W0", exact=True).click()
+    page.emulate_media(media="print")
+    assert page.locator("[role=img] svg").is_visible()
+    assert page.get_by_role("table", name="Svar över tid").is_visible()
+    assert not page.get_by_role("button", name="Visa länk och QR-kod").is_visible()
+    assert not page.get_by_role("navigation").first.is_visible()
+    page.close()
+
+
+def test_admin_pages_pass_axe(browser, live_server, staff):
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, "admin.mia@stegvis.example")
+    assert_no_violations(page)  # administration
+    for link in ("Lägg till användare", "Granskningslogg"):
+        page.goto(f"{live_server}/admin/")
+        page.get_by_role("link", name=link).first.click()
+        assert_no_violations(page)
+    page.goto(f"{live_server}/admin/")
+    page.get_by_role("link", name=staff[0].email).click()
+    assert_no_violations(page)  # one user
+    page.get_by_role("button", name="Återställ lösenord").click()
+    assert_no_violations(page)  # the temporary password, once
+    page.goto(f"{live_server}/admin/")
+    page.get_by_role("link", name="Byt namn på MIA/Haninge").click()
+    page.get_by_label("Nytt namn").fill("")
+    page.get_by_role("button", name="Byt namn").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)
     page.close()
 
 
