@@ -116,6 +116,8 @@ ROUTES = [
           only("coach", ok=302, outside=404)),
     route("coach.start_on_tablet", "POST", "/coach/participants/{participant}/tablet",
           only("coach", ok=302, outside=404)),
+    route("coach.edit_details", "GET", "/coach/participants/{participant}/details",
+          only("coach", outside=404)),
     route("coach.record_exit", "GET", "/coach/participants/{participant}/exit",
           only("coach", outside=404)),
     route("coach.erase", "GET", "/coach/participants/{participant}/erase",

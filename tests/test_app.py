@@ -29,6 +29,42 @@ def test_environment_settings_apply(tmp_path, monkeypatch):
     assert app.config["BASE_URL"] == "https://stegvis.example.se"
 
 
+def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    for name, value in {
+        "MAIL_SERVER": "smtp.example.se", "MAIL_PORT": "587", "MAIL_USE_TLS": "true",
+        "MAIL_USERNAME": "stegvis", "MAIL_PASSWORD": "pw",
+        "MAIL_DEFAULT_SENDER": "Stegvis <enkat@example.se>",
+    }.items():
+        monkeypatch.setenv(name, value)
+    mail = create_app().extensions["mail"]
+    assert (mail.server, mail.port, mail.use_tls, mail.use_ssl) == (
+        "smtp.example.se", 587, True, False
+    )
+    assert (mail.username, mail.password, mail.default_sender) == (
+        "stegvis", "pw", "Stegvis <enkat@example.se>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("MAIL_PORT", "smtp", "invalid literal"),
+        ("MAIL_USE_TLS", "maybe", "MAIL_USE_TLS must be true or false"),
+        ("STEGVIS_ERASURE_POLICY", "shred", "STEGVIS_ERASURE_POLICY must be"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_a_clear_message(
+    tmp_path, monkeypatch, variable, value, message
+):
+    monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=message):
+        create_app()
+
+
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("STEGVIS_INSTANCE_PATH", str(tmp_path))

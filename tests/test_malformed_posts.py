@@ -14,7 +14,9 @@ from survey_app.services import clock, links
 from tests.conftest import csrf_token, login_as, make_participant, make_user
 
 FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "language",
-               "prefers_easy_read", "path", "email", "password", "csrf_token"]
+               "prefers_easy_read", "path", "email", "password", "csrf_token", "occupation",
+               "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
+               "name", "role", "is_active", "current", "confirm"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),
@@ -34,12 +36,18 @@ def targets(app):
     limiter.enabled = False
     coach = make_user(Role.COACH, "MIA/Haninge")
     admin = make_user(Role.ADMIN, "MIA")
-    participant = make_participant("HAN-0001", "MIA/Haninge")
+    # Whose password the reset target resets, so the coach's session stays usable.
+    evaluator = make_user(Role.EVALUATOR, "MIA/Haninge")
+    participant = make_participant("HAN-0001", "MIA/Haninge", email="a@example.org")
     token = links.issue(participant.occasions[0], clock.now(), timedelta(days=30))
     db.session.commit()
     coach_client, admin_client, anonymous = app.test_client(), app.test_client(), app.test_client()
     login_as(coach_client, coach)
     login_as(admin_client, admin)
+    # "Start on this tablet" logs its sender out: it gets a client of its own.
+    tablet_client = app.test_client()
+    login_as(tablet_client, coach)
+    person = f"/coach/participants/{participant.id}"
     yield [
         (anonymous, "/login"),
         (anonymous, "/logout"),
@@ -47,8 +55,18 @@ def targets(app):
         (anonymous, f"/s/{token}/q/comment"),
         (anonymous, f"/s/{token}/send"),
         (coach_client, "/coach/participants/new"),
-        (coach_client, f"/coach/participants/{participant.id}/link"),
+        (coach_client, f"{person}/link"),
+        (coach_client, f"{person}/email"),
+        (coach_client, f"{person}/details"),
+        (coach_client, f"{person}/exit"),
+        (coach_client, f"{person}/erase"),
+        (coach_client, "/account/password"),
+        (tablet_client, f"{person}/tablet"),
         (admin_client, "/admin/organisations"),
+        (admin_client, f"/admin/organisations/{participant.organisation_id}"),
+        (admin_client, "/admin/users/new"),
+        (admin_client, f"/admin/users/{evaluator.id}"),
+        (admin_client, f"/admin/users/{evaluator.id}/reset-password"),
     ]
     limiter.enabled = True
 
@@ -63,3 +81,10 @@ def test_no_post_gets_a_server_error(app, targets, form, keep_token):
             data["csrf_token"] = csrf_token(client, "/login")
         response = client.post(url, data=data)
         assert response.status_code < 500, (url, data, response.status_code)
+
+
+def test_every_post_route_is_a_target(app, targets):
+    adapter = app.url_map.bind("stegvis.test")
+    covered = {adapter.match(url, method="POST")[0] for _, url in targets}
+    posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert posting == covered

@@ -50,7 +50,30 @@ class _Circumstances:
         return Circumstances(Occupation(self.occupation.data), IncomeSource(self.income.data))
 
 
-class EnrolForm(_Circumstances, FlaskForm):
+class _Contact:
+    """How the participant is reached and which wording they see."""
+
+    language = ChoiceSelectField(
+        _l("Questionnaire language"), choices=LANGUAGE_CHOICES,
+        invalid_message=_l("Choose a language."),
+    )
+    prefers_easy_read = BooleanField(_l("Use easy-read wording"), default=True)
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        description=_l("Only if the participant wants survey links and reminders by e-mail."),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Enter an e-mail address like namn@example.se, or leave it empty.")),
+        ],
+    )
+
+
+class DetailsForm(_Contact, FlaskForm):
+    pass
+
+
+class EnrolForm(_Contact, _Circumstances, FlaskForm):
     code = StringField(
         _l("Participant code"),
         description=_l("A pseudonymous code, e.g. HAN-0042. Never a personal identity number."),
@@ -72,20 +95,6 @@ class EnrolForm(_Circumstances, FlaskForm):
     organisation = ChoiceSelectField(
         _l("Subproject"), coerce=int, validators=[InputRequired(_l("Choose a subproject."))],
         invalid_message=_l("Choose a subproject."),
-    )
-    language = ChoiceSelectField(
-        _l("Questionnaire language"), choices=LANGUAGE_CHOICES,
-        invalid_message=_l("Choose a language."),
-    )
-    prefers_easy_read = BooleanField(_l("Use easy-read wording"), default=True)
-    email = EmailField(
-        _l("E-mail address (optional)"),
-        description=_l("Only if the participant wants survey links and reminders by e-mail."),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(_l("Enter an e-mail address like namn@example.se, or leave it empty.")),
-        ],
     )
     consent = BooleanField(
         _l("The participant has read or been told the information above and consents "

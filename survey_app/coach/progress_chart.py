@@ -11,7 +11,7 @@ from markupsafe import Markup
 from analysis.charts import ProgressSeries, progress_svg
 from survey_app.models import OccasionKind, Participant
 from survey_app.services import progress
-from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
+from survey_app.services.responses import DEFAULT_QUESTIONNAIRE, text_language
 from survey_app.templating import DOMAIN_LABELS, OCCASION_LABELS
 
 
@@ -36,12 +36,17 @@ def progress_chart(participant: Participant) -> ProgressChart | None:
     if not points:
         return None
     ranges = progress.domain_ranges(catalogue, DEFAULT_QUESTIONNAIRE)
+    language = text_language(catalogue.latest(DEFAULT_QUESTIONNAIRE), participant)
+    # The participant's own words, easy-read where they prefer it: the chart is
+    # for looking at together.
+    statements = progress.domain_statements(catalogue, DEFAULT_QUESTIONNAIRE, language)
     domains = list(dict.fromkeys(d for point in points for d in point.domains))
     rows: list[tuple[str, list[float | None]]] = [
         (_("Step on the ladder"), [point.step for point in points])
     ]
     rows += [
-        (str(DOMAIN_LABELS.get(domain, domain)), [point.domains.get(domain) for point in points])
+        (statements.get(domain) or str(DOMAIN_LABELS.get(domain, domain)),
+         [point.domains.get(domain) for point in points])
         for domain in domains
     ]
     scales = [progress.ladder_range(catalogue, DEFAULT_QUESTIONNAIRE)]

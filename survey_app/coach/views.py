@@ -11,6 +11,7 @@ from survey_app.access import KIOSK_SESSION_KEY, get_organisation_or_404, get_pa
 from survey_app.coach import bp
 from survey_app.coach.forms import (
     CaseloadFilterForm,
+    DetailsForm,
     EnrolForm,
     EraseForm,
     ExitForm,
@@ -162,6 +163,26 @@ def start_on_tablet(participant_id: int) -> WerkzeugResponse:
     session.clear()
     session[KIOSK_SESSION_KEY] = True
     return redirect(url_for("participant.start", token=token))
+
+
+@bp.route("/participants/<int:participant_id>/details", methods=["GET", "POST"])
+def edit_details(participant_id: int) -> str | WerkzeugResponse:
+    person = get_participant_or_404(participant_id, current_user)
+    form = DetailsForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            enrolment.update_details(
+                person, email=form.email.data, language=form.language.data or "sv",
+                prefers_easy_read=bool(form.prefers_easy_read.data), actor=current_user,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for(".participant", participant_id=person.id))
+    return render_template("coach/details.html", participant=person, form=form)
 
 
 @bp.route("/participants/<int:participant_id>/exit", methods=["GET", "POST"])

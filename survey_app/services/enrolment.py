@@ -122,6 +122,33 @@ def enrol(
     return participant
 
 
+def update_details(
+    participant: Participant,
+    *,
+    email: str | None,
+    language: str,
+    prefers_easy_read: bool,
+    actor: User | None,
+) -> list[str]:
+    """Change how the participant is reached and what wording they see.
+
+    Returns the names of the fields that changed; the audit trail gets the names
+    only, never the address itself.
+    """
+    new = {
+        "email": normalise_email(email) if email and email.strip() else None,
+        "language": language,
+        "prefers_easy_read": prefers_easy_read,
+    }
+    changed = [name for name, value in new.items() if getattr(participant, name) != value]
+    for name in changed:
+        setattr(participant, name, new[name])
+    if changed:
+        audit.record(actor, "change_participant", participant, fields=changed)
+        db.session.flush()
+    return changed
+
+
 def record_exit(
     participant: Participant,
     *,

@@ -74,3 +74,21 @@ def domain_ranges(catalogue: Catalogue, slug: str) -> dict[str, DomainRange]:
             found = DomainRange(min(found.low, known.low), max(found.high, known.high))
         ranges[item.domain] = found
     return ranges
+
+
+def domain_statements(catalogue: Catalogue, slug: str, language: str) -> dict[str, str]:
+    """For domains asked by one statement, that statement in ``language``.
+
+    A participant recognises "I can take part in deciding" more readily than the
+    domain's name, "Influence over the rehabilitation".
+    """
+    definition = catalogue.latest(slug).definition
+    by_domain: dict[str, list[Item]] = {}
+    for item in definition.items:
+        if item.question_type.scored:
+            by_domain.setdefault(item.domain, []).append(item)
+    return {
+        domain: items[0].text.get(language) or items[0].text[definition.languages[0]]
+        for domain, items in by_domain.items()
+        if len(items) == 1
+    }

@@ -207,7 +207,7 @@ def test_the_participant_page_shows_progress_as_chart_and_table(coach_client):
     table = page[page.index("Svar över tid"):]
     step_row = re.search(r"Steg på stegen</th><td>(\d)</td><td>(\d)</td>", table)
     assert step_row.groups() == ("2", "4")
-    health_row = re.search(r"Självskattad hälsa</th><td>(\d)</td><td>(\d)</td>", table)
+    health_row = re.search(r"Hur mår du\?</th><td>(\d)</td><td>(\d)</td>", table)
     assert health_row.groups() == ("1", "4")
     assert db.session.scalars(sa.select(AuditEvent.action)).all().count("view_participant") == 1
 
@@ -346,3 +346,22 @@ def test_nothing_due_means_no_link_and_a_message(coach_client):
     assert response.status_code == 302
     assert "Inget är aktuellt just nu" in coach_client.get(page_url).get_data(as_text=True)
     assert all(o.token_hash is None for o in participant.occasions)
+
+
+def test_changing_the_address_and_wording_is_audited_without_the_address(coach_client):
+    participant = make_participant("HAN-0018", f"{HOME}/Haninge")
+    url = f"/coach/participants/{participant.id}/details"
+    response = post_form(coach_client, url, url, email="Ny@Example.org", language="en")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (participant.email, participant.language, participant.prefers_easy_read) == (
+        "ny@example.org", "en", False
+    )
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "change_participant")).one()
+    assert event.details == {"fields": ["email", "language", "prefers_easy_read"]}
+
+    bad = post_form(coach_client, url, url, email="ingen adress", language="en")
+    assert "Ange en e-postadress som namn@example.se" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert participant.email == "ny@example.org"
