@@ -16,9 +16,10 @@ from survey_app.admin.forms import (
     RenameOrganisationForm,
 )
 from survey_app.extensions import db
+from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
-from survey_app.models import User
-from survey_app.services import ServiceError, audit, organisations, users
+from survey_app.models import Organisation, User
+from survey_app.services import audit, organisations, users
 
 AUDIT_PAGE_SIZE = 50
 
@@ -37,10 +38,6 @@ def _render(form: OrganisationForm) -> str:
     return render_template("admin/index.html", organisations=scope, users=_staff(), form=form)
 
 
-def _field_error(form: object, error: ServiceError, default: str) -> None:
-    getattr(form, error.field or default, getattr(form, default)).errors.append(str(error.message))
-
-
 @bp.get("/")
 def index() -> str:
     return _render(OrganisationForm())
@@ -50,14 +47,13 @@ def index() -> str:
 def add_organisation() -> str | WerkzeugResponse:
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        def add() -> Organisation:
             organisation = organisations.add_below(current_user.organisation, form.path.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            form.path.errors.append(str(error.message))
-        else:
             audit.record(current_user, "add_organisation", organisation, path=organisation.path)
-            db.session.commit()
+            return organisation
+
+        organisation = carry_out(form, add, default_field="path")
+        if organisation is not REFUSED:
             flash(_("Added %(path)s.", path=organisation.path))
             return redirect(url_for(".index"))
     return _render(form)
@@ -73,16 +69,13 @@ def rename_organisation(organisation_id: int) -> str | WerkzeugResponse:
         flash(_("Your own organisation is renamed by an administrator above it."), "error")
         return redirect(url_for(".index"))
     if form.validate_on_submit():
-        old_path = organisation.path
-        try:
+        def rename() -> None:
+            old_path = organisation.path
             organisations.rename(organisation, form.name.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error.message))
-        else:
             audit.record(current_user, "rename_organisation", organisation,
                          old_path=old_path, new_path=organisation.path)
-            db.session.commit()
+
+        if carry_out(form, rename, default_field="name") is not REFUSED:
             flash(_("Renamed to %(path)s.", path=organisation.path))
             return redirect(url_for(".index"))
     return render_template("admin/organisation.html", organisation=organisation, form=form)
@@ -94,17 +87,17 @@ def new_user() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         organisation = get_organisation_or_404(form.organisation.data, current_user)
         password = users.temporary_password()
-        try:
+
+        def create() -> User:
             user = users.create_user(
                 form.email.data or "", password, form.role_value, organisation,
                 form.name.data or "", must_change_password=True,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error, "email")
-        else:
             audit.record(current_user, "create_user", user, role=user.role.value)
-            db.session.commit()
+            return user
+
+        user = carry_out(form, create, default_field="email")
+        if user is not REFUSED:
             return render_template("admin/password.html", user=user, password=password)
     return render_template("admin/new_user.html", form=form)
 
@@ -119,19 +112,16 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
     )
     if form.validate_on_submit():
         organisation = get_organisation_or_404(form.organisation.data, current_user)
-        try:
+        def update() -> None:
             changes = users.update_user(
                 current_user, user, role=form.role_value, organisation=organisation,
                 is_active=bool(form.is_active.data),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error, "role")
-        else:
             if changes:
                 audit.record(current_user, "change_user", user,
                              **{name: list(change) for name, change in changes.items()})
-            db.session.commit()
+
+        if carry_out(form, update, default_field="role") is not REFUSED:
             flash(_("Saved %(email)s.", email=user.email))
             return redirect(url_for(".index"))
     return render_template("admin/user.html", user=user, form=form, reset_form=ActionForm())

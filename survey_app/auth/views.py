@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey_app.auth import bp
 from survey_app.auth.forms import ChangePasswordForm, LoginForm
 from survey_app.extensions import db, limiter
+from survey_app.form_actions import REFUSED, carry_out
 from survey_app.models import Role, User
-from survey_app.services import ServiceError, audit, users
+from survey_app.services import audit, users
 
 HOME_BY_ROLE = {
     Role.COACH: "coach.caseload",
@@ -58,14 +59,11 @@ def logout() -> WerkzeugResponse:
 def change_password() -> str | WerkzeugResponse:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        def change() -> None:
             users.change_password(current_user, form.current.data or "", form.password.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(str(error.message))
-        else:
             audit.record(current_user, "change_password", current_user)
-            db.session.commit()
+
+        if carry_out(form, change, default_field="password") is not REFUSED:
             flash(_("Your password is changed."))
             return redirect(home_url(current_user))
     return render_template("auth/change_password.html", form=form)

@@ -18,6 +18,7 @@ from survey_app.coach.forms import (
 )
 from survey_app.coach.progress_chart import progress_chart
 from survey_app.extensions import db
+from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.models import Participant
 from survey_app.services import (
@@ -53,25 +54,20 @@ def enrol() -> str | WerkzeugResponse:
         form.consented_on.data = clock.today()
     if form.validate_on_submit():
         organisation = get_organisation_or_404(form.organisation.data, current_user)
-        try:
-            participant = enrolment.enrol(
-                code=form.code.data or "",
-                gender=form.gender_value,
-                birth_year=form.birth_year.data or 0,
-                organisation=organisation,
-                language=form.language.data or "sv",
-                prefers_easy_read=bool(form.prefers_easy_read.data),
-                coach=current_user,
-                today=clock.today(),
-                consent=enrolment.Consent(bool(form.consent.data), form.consented_on.data),
-                circumstances=form.circumstances,
-                email=form.email.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "code").errors.append(str(error.message))
-        else:
-            db.session.commit()
+        participant = carry_out(form, lambda: enrolment.enrol(
+            code=form.code.data or "",
+            gender=form.gender_value,
+            birth_year=form.birth_year.data or 0,
+            organisation=organisation,
+            language=form.language.data or "sv",
+            prefers_easy_read=bool(form.prefers_easy_read.data),
+            coach=current_user,
+            today=clock.today(),
+            consent=enrolment.Consent(bool(form.consent.data), form.consented_on.data),
+            circumstances=form.circumstances,
+            email=form.email.data,
+        ), default_field="code")
+        if participant is not REFUSED:
             return redirect(url_for(".participant", participant_id=participant.id))
     return render_template(
         "coach/enrol.html", form=form, consent_template=consent_template(enrolment.CONSENT_VERSION)
@@ -170,16 +166,11 @@ def edit_details(participant_id: int) -> str | WerkzeugResponse:
     person = get_participant_or_404(participant_id, current_user)
     form = DetailsForm(obj=person)
     if form.validate_on_submit():
-        try:
-            enrolment.update_details(
-                person, email=form.email.data, language=form.language.data or "sv",
-                prefers_easy_read=bool(form.prefers_easy_read.data), actor=current_user,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(str(error.message))
-        else:
-            db.session.commit()
+        changed = carry_out(form, lambda: enrolment.update_details(
+            person, email=form.email.data, language=form.language.data or "sv",
+            prefers_easy_read=bool(form.prefers_easy_read.data), actor=current_user,
+        ), default_field="email")
+        if changed is not REFUSED:
             flash(_("Saved."))
             return redirect(url_for(".participant", participant_id=person.id))
     return render_template("coach/details.html", participant=person, form=form)
@@ -195,16 +186,11 @@ def record_exit(participant_id: int) -> str | WerkzeugResponse:
     if request.method == "GET":
         form.exited_on.data = clock.today()
     if form.validate_on_submit():
-        try:
-            enrolment.record_exit(
-                person, exited_on=form.exited_on.data, outcome=form.outcome_value,
-                circumstances=form.circumstances, actor=current_user, today=clock.today(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "exited_on").errors.append(str(error.message))
-        else:
-            db.session.commit()
+        occasion = carry_out(form, lambda: enrolment.record_exit(
+            person, exited_on=form.exited_on.data, outcome=form.outcome_value,
+            circumstances=form.circumstances, actor=current_user, today=clock.today(),
+        ), default_field="exited_on")
+        if occasion is not REFUSED:
             flash(_("The exit is recorded. The exit questionnaire can be answered now."))
             return redirect(url_for(".participant", participant_id=person.id))
     return render_template("coach/exit.html", participant=person, form=form)
