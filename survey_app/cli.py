@@ -18,6 +18,7 @@ from survey_app.extensions import db
 from survey_app.models import Gender, IncomeSource, Occupation, Organisation, Participant, Role
 from survey_app.services import (
     ServiceError,
+    audit,
     clock,
     demo,
     enrolment,
@@ -26,6 +27,7 @@ from survey_app.services import (
     organisations,
     reporting,
     schedule,
+    targets,
     users,
 )
 from survey_app.services.report_document import report_document
@@ -197,6 +199,51 @@ def report_command(
     out.write("\n")
 
 
+@click.group("targets")
+def targets_group() -> None:
+    """Project targets, as YAML (see README)."""
+
+
+@targets_group.command("show")
+@click.option("--org", "org_path", required=True, help="Organisation path.")
+@with_appcontext
+def targets_show(org_path: str) -> None:
+    """Print the targets that apply to ORG, as YAML that `targets set` reads."""
+    definitions, set_on = targets.targets_for(_organisation(org_path))
+    where = set_on.path if set_on else "Stegvis defaults"
+    click.echo(f"# targets for {org_path}, set on: {where}")
+    click.echo(targets.to_yaml(definitions), nl=False)
+
+
+@targets_group.command("set")
+@click.option("--org", "org_path", required=True, help="Organisation path.")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def targets_set(org_path: str, file: IO[str]) -> None:
+    """Replace ORG's targets with those in FILE (YAML; '-' reads standard input)."""
+    organisation = _organisation(org_path)
+    try:
+        definitions = targets.parse_yaml(file.read())
+    except ServiceError as error:
+        _fail(error.message)
+    targets.set_targets(organisation, definitions)
+    audit.record(None, "set_targets", organisation, targets=[d.id for d in definitions])
+    db.session.commit()
+    click.echo(f"Set {len(definitions)} target(s) on {organisation.path}.")
+
+
+@targets_group.command("inherit")
+@click.option("--org", "org_path", required=True, help="Organisation path.")
+@with_appcontext
+def targets_inherit(org_path: str) -> None:
+    """Remove ORG's own targets, so those above it (or the defaults) apply."""
+    organisation = _organisation(org_path)
+    targets.set_targets(organisation, [])
+    audit.record(None, "set_targets", organisation, targets=[])
+    db.session.commit()
+    click.echo(f"{organisation.path} now uses the targets above it.")
+
+
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders() -> None:
@@ -227,7 +274,7 @@ def send_reminders() -> None:
 def init_app(app: Flask) -> None:
     for command in (
         demo_command, org_group, create_user, enrol_command, issue_link, report_command,
-        send_reminders,
+        send_reminders, targets_group,
     ):
         app.cli.add_command(command)
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    gettext,
+)
 from flask_babel import lazy_gettext as _l
 
 from analysis import Cell
-from analysis.statistics import MIN_N_FOR_TESTS, Interval
+from analysis.statistics import MIN_N_FOR_TESTS, Interval, Share, ShareDifference
+from analysis.targets import TargetStatus
 from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
+from survey_app.services import targets
 from survey_app.services.clock import LOCAL_ZONE
 from survey_app.services.schedule import OccasionStatus
 
@@ -114,6 +123,37 @@ def format_estimate(value: float | None, interval: Interval | None) -> str:
     return text
 
 
+TARGET_STATUS_LABELS = {
+    TargetStatus.MET: _l("Met"),
+    TargetStatus.NOT_MET: _l("Not met"),
+    TargetStatus.TOO_FEW: _l("Too few to tell"),
+}
+
+
+def format_share(value: float) -> str:
+    return format_percent(value, "#,##0 %")
+
+
+def format_share_estimate(share: Share) -> str:
+    """"42 % (31–54 %)": a share with its interval."""
+    if share.share is None or share.ci is None:
+        return SUPPRESSED
+    low, high = (format_decimal(100 * v, "#,##0") for v in (share.ci.low, share.ci.high))
+    return f"{format_share(share.share)} ({low}–{high} %)"
+
+
+def format_share_difference(difference: ShareDifference) -> str:
+    """"+12 (−3 to +27) percentage points"."""
+    if difference.difference is None or difference.ci is None:
+        return SUPPRESSED
+    low, high, value = (
+        format_decimal(100 * v, "+#,##0;−#,##0")
+        for v in (difference.ci.low, difference.ci.high, difference.difference)
+    )
+    return gettext("%(value)s (%(low)s to %(high)s) percentage points", value=value, low=low,
+                   high=high)
+
+
 def format_score(value: float | None) -> str:
     """A score on a questionnaire scale: one decimal at most, "–" when not answered."""
     return SUPPRESSED if value is None else format_decimal(value, "#,##0.#")
@@ -132,6 +172,10 @@ def format_local_time(moment: datetime) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local_time
     app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["percent"] = format_share
+    app.jinja_env.globals["share_estimate"] = format_share_estimate
+    app.jinja_env.globals["share_difference_estimate"] = format_share_difference
+    app.jinja_env.globals["target_label"] = targets.current_label
     app.jinja_env.filters["localdate"] = format_local_date
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.filters["p_value"] = format_p_value
@@ -146,6 +190,8 @@ def init_app(app: Flask) -> None:
         OCCUPATION_LABELS=OCCUPATION_LABELS,
         INCOME_LABELS=INCOME_LABELS,
         OUTCOME_LABELS=OUTCOME_LABELS,
+        TARGET_STATUS_LABELS=TARGET_STATUS_LABELS,
+        TARGET_DENOMINATORS=targets.DENOMINATORS,
         DOMAIN_LABELS=DOMAIN_LABELS,
         get_locale=get_locale,
     )

@@ -16,7 +16,8 @@ from tests.conftest import csrf_token, login_as, make_participant, make_user
 FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "language",
                "prefers_easy_read", "path", "email", "password", "csrf_token", "occupation",
                "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
-               "name", "role", "is_active", "current", "confirm"]
+               "name", "role", "is_active", "current", "confirm", "yaml_text",
+               "goal_work_preparation", "goal_closer"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),
@@ -64,6 +65,9 @@ def targets(app):
         (tablet_client, f"{person}/tablet"),
         (admin_client, "/admin/organisations"),
         (admin_client, f"/admin/organisations/{participant.organisation_id}"),
+        (admin_client, f"/admin/organisations/{participant.organisation_id}/targets"),
+        (admin_client, f"/admin/organisations/{participant.organisation_id}/targets/yaml"),
+        (admin_client, f"/admin/organisations/{participant.organisation_id}/targets/inherit"),
         (admin_client, "/admin/users/new"),
         (admin_client, f"/admin/users/{evaluator.id}"),
         (admin_client, f"/admin/users/{evaluator.id}/reset-password"),

@@ -4,12 +4,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField
 from survey_app.models import Organisation, Role, User
+from survey_app.services.targets import TargetDefinition
 from survey_app.templating import ROLE_LABELS
 
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
@@ -104,3 +105,28 @@ class AuditFilterForm(FlaskForm):
         start = self.occurred_from.data
         if start is not None and field.data is not None and field.data < start:
             raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class TargetsYamlForm(FlaskForm):
+    yaml_text = TextAreaField(
+        _l("Targets as YAML"),
+        description=_l("Replaces every target of this organisation. The format is in the README."),
+        validators=[InputRequired(_l("Paste the targets as YAML.")), Length(max=20000)],
+    )
+
+
+GOAL_MESSAGE = _l("Enter a whole percentage from 0 to 100.")
+
+
+def goals_form(definitions: list[TargetDefinition], labels: list[str]) -> type[FlaskForm]:
+    """A form with one goal field (in %) per target, named ``goal_<target id>``."""
+
+    class GoalsForm(FlaskForm):
+        pass
+
+    for definition, label in zip(definitions, labels, strict=True):
+        setattr(GoalsForm, f"goal_{definition.id}", IntegerField(
+            label, validators=[InputRequired(GOAL_MESSAGE), NumberRange(0, 100, GOAL_MESSAGE)],
+            default=round(definition.goal * 100),
+        ))
+    return GoalsForm

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.access import get_organisation_or_404, get_user_or_404
@@ -14,12 +15,14 @@ from survey_app.admin.forms import (
     NewUserForm,
     OrganisationForm,
     RenameOrganisationForm,
+    TargetsYamlForm,
+    goals_form,
 )
 from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.models import Organisation, User
-from survey_app.services import audit, organisations, users
+from survey_app.services import audit, organisations, targets, users
 
 AUDIT_PAGE_SIZE = 50
 
@@ -79,6 +82,72 @@ def rename_organisation(organisation_id: int) -> str | WerkzeugResponse:
             flash(_("Renamed to %(path)s.", path=organisation.path))
             return redirect(url_for(".index"))
     return render_template("admin/organisation.html", organisation=organisation, form=form)
+
+
+def _targets_page(organisation: Organisation, goals: FlaskForm, yaml_form: TargetsYamlForm) -> str:
+    definitions, set_on = targets.targets_for(organisation)
+    return render_template(
+        "admin/targets.html", organisation=organisation, definitions=definitions, set_on=set_on,
+        goals=goals, yaml_form=yaml_form, yaml_text=targets.to_yaml(definitions),
+        # The layout marks the title "Error:" when the page's form has errors.
+        form=goals if goals.errors else yaml_form,
+        inherit_form=ActionForm(),
+    )
+
+
+def _goals_form(organisation: Organisation) -> tuple[list[targets.TargetDefinition], FlaskForm]:
+    definitions, _set_on = targets.targets_for(organisation)
+    labels = [targets.current_label(d) for d in definitions]
+    return definitions, goals_form(definitions, labels)()
+
+
+@bp.route("/organisations/<int:organisation_id>/targets", methods=["GET", "POST"])
+def edit_targets(organisation_id: int) -> str | WerkzeugResponse:
+    """Goals per target; saving them gives the organisation targets of its own."""
+    organisation = get_organisation_or_404(organisation_id, current_user)
+    definitions, form = _goals_form(organisation)
+    if form.validate_on_submit():
+        def save() -> None:
+            changed = [
+                d.model_copy(update={"goal": form[f"goal_{d.id}"].data / 100})
+                for d in definitions
+            ]
+            targets.set_targets(organisation, changed)
+            audit.record(current_user, "set_targets", organisation,
+                         goals={d.id: d.goal for d in changed})
+
+        if carry_out(form, save, default_field=f"goal_{definitions[0].id}") is not REFUSED:
+            flash(_("Saved the targets of %(path)s.", path=organisation.path))
+            return redirect(url_for(".edit_targets", organisation_id=organisation.id))
+    return _targets_page(organisation, form, TargetsYamlForm())
+
+
+@bp.post("/organisations/<int:organisation_id>/targets/yaml")
+def replace_targets(organisation_id: int) -> str | WerkzeugResponse:
+    organisation = get_organisation_or_404(organisation_id, current_user)
+    form = TargetsYamlForm()
+    if form.validate_on_submit():
+        def replace() -> None:
+            definitions = targets.parse_yaml(form.yaml_text.data or "")
+            targets.set_targets(organisation, definitions)
+            audit.record(current_user, "set_targets", organisation,
+                         targets=[d.id for d in definitions])
+
+        if carry_out(form, replace, default_field="yaml_text") is not REFUSED:
+            flash(_("Saved the targets of %(path)s.", path=organisation.path))
+            return redirect(url_for(".edit_targets", organisation_id=organisation.id))
+    return _targets_page(organisation, _goals_form(organisation)[1], form)
+
+
+@bp.post("/organisations/<int:organisation_id>/targets/inherit")
+def inherit_targets(organisation_id: int) -> WerkzeugResponse:
+    organisation = get_organisation_or_404(organisation_id, current_user)
+    if ActionForm().validate_on_submit():
+        targets.set_targets(organisation, [])
+        audit.record(current_user, "set_targets", organisation, targets=[])
+        db.session.commit()
+        flash(_("%(path)s now uses the targets above it.", path=organisation.path))
+    return redirect(url_for(".edit_targets", organisation_id=organisation.id))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from survey_app.models.participant import (
     Participant,
 )
 from survey_app.models.response import Answer, MissingReason, Response, ResponseMode
+from survey_app.models.target import ProjectTarget, TargetRule
 from survey_app.models.user import Role, User
 
 __all__ = [
@@ -28,8 +29,10 @@ __all__ = [
     "Occupation",
     "Organisation",
     "Participant",
+    "ProjectTarget",
     "Response",
     "ResponseMode",
     "Role",
+    "TargetRule",
     "User",
 ]

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale
+
 from analysis.statistics import GroupDifference, Interval, PairedChange, TestResult
 from analysis.suppression import Cell
-from survey_app.services.reporting import EvaluatorReport, ReportFilters
+from survey_app.services import targets
+from survey_app.services.reporting import EvaluatorReport, JudgedTarget, ReportFilters
 
 DOCUMENT_VERSION = 1
 GROUP_KEYS = {"woman": "women", "man": "men", "total": "total", "other": "other",
@@ -32,6 +35,10 @@ METHODS = {
     "minimum_n_for_tests": "no test or interval below 10 participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out (checked by linear programming)",
+    "targets": "share reaching the target with a Wilson 95 % interval; met when the observed "
+               "share reaches the goal, too few to tell below 10 in the denominator; women "
+               "minus men with Newcombe's hybrid score interval. The status is given even "
+               "when the share is hidden: it says only on which side of the goal it lies",
 }
 
 
@@ -136,5 +143,34 @@ def report_document(
             }
             for domain in report.domains.domains
         },
+        "targets": [_target(judged) for judged in report.targets],
+        "targets_set_on": report.targets_set_on.path if report.targets_set_on else None,
         "methods": METHODS,
+    }
+
+
+def _target(judged: JudgedTarget) -> dict[str, Any]:
+    definition, result = judged.definition, judged.result
+    difference = result.women_minus_men
+    with force_locale("en"):  # the document is English whoever asks for it
+        denominator = str(targets.DENOMINATORS[definition.rule])
+    return {
+        "id": definition.id,
+        "label": definition.label,
+        "rule": definition.rule.value,
+        "parameters": definition.parameters,
+        "goal": definition.goal,
+        "denominator": denominator,
+        "groups": {
+            GROUP_KEYS[group.group]: {
+                "n": figure(group.n),
+                "share": figure(group.share),
+                "share_ci": _interval(group.interval.ci if group.interval else None),
+                "status": group.status.value if group.status else None,
+            }
+            for group in result.groups
+        },
+        "women_minus_men": None if difference is None else {
+            "difference": difference.difference, "ci": _interval(difference.ci),
+        },
     }

@@ -14,10 +14,19 @@ from analysis import step_distribution as distribution_of
 from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
 from analysis.domains import DomainChangeTable, DomainObservation, domain_change_table, domain_score
 from analysis.movement import MovementStatistics, movement_statistics
+from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
 from survey_app.extensions import db
-from survey_app.models import Answer, Occasion, OccasionKind, Organisation, Participant, Response
-from survey_app.services import organisations, schedule
+from survey_app.models import (
+    Answer,
+    ExitOutcome,
+    Occasion,
+    OccasionKind,
+    Organisation,
+    Participant,
+    Response,
+)
+from survey_app.services import organisations, schedule, targets
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
 
@@ -61,17 +70,24 @@ class AnsweredResponse:
 @dataclass
 class ParticipantAnswers:
     gender: str
+    exit_outcome: ExitOutcome | None = None
     intake: AnsweredResponse | None = None
     #: The latest answered occasion after intake: exit if answered, else the last follow-up.
     latest: AnsweredResponse | None = None
+
+    @property
+    def exit(self) -> AnsweredResponse | None:
+        """The exit response, when answered."""
+        latest = self.latest
+        return latest if latest is not None and latest.kind == OccasionKind.EXIT else None
 
 
 def answered_responses(filters: ReportFilters) -> dict[int, ParticipantAnswers]:
     """Every participant covered, with their intake response and their latest one."""
     people = {
-        participant_id: ParticipantAnswers(gender.value)
-        for participant_id, gender in db.session.execute(
-            sa.select(Participant.id, Participant.gender)
+        participant_id: ParticipantAnswers(gender.value, exit_outcome)
+        for participant_id, gender, exit_outcome in db.session.execute(
+            sa.select(Participant.id, Participant.gender, Participant.exit_outcome)
             .join(Participant.organisation)
             .where(*filters.participant_conditions())
         )
@@ -227,6 +243,15 @@ class EvaluatorReport:
     distribution: StepDistribution
     domains: DomainChangeTable
     attrition: AttritionTable
+    targets: list[JudgedTarget]
+    #: Where the targets were set; None when they are Stegvis' defaults.
+    targets_set_on: Organisation | None
+
+
+@dataclass(frozen=True)
+class JudgedTarget:
+    definition: targets.TargetDefinition
+    result: TargetResult
 
 
 def evaluator_report(
@@ -236,10 +261,19 @@ def evaluator_report(
     people = answered_responses(filters)
     observations = _steps(people, catalogue)
     table = movement_table(observations, threshold)
+    domain_observations = _domains(people, catalogue)
+    changes = {(o.participant, o.domain): o.change for o in domain_observations}
+    definitions, set_on = targets.targets_for(filters.scope)
     return EvaluatorReport(
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),
-        domains=domain_change_table(_domains(people, catalogue), threshold),
+        domains=domain_change_table(domain_observations, threshold),
         attrition=attrition_table(participant_progress(filters, today), threshold),
+        targets=[
+            JudgedTarget(d, target_result(targets.observations(d, people, changes), d.goal,
+                                          threshold))
+            for d in definitions
+        ],
+        targets_set_on=set_on,
     )

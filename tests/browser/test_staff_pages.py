@@ -51,6 +51,7 @@ def test_coach_pages_pass_axe(browser, live_server, staff):
     assert_no_violations(page)  # filtered caseload
     page.goto(f"{live_server}/coach/")
     page.get_by_role("link", name="W0", exact=True).click()
+    page.get_by_role("heading", name="W0", exact=True).wait_for()
     assert page.locator("[role=img] svg").count() == 1
     assert_no_violations(page)  # participant page with the progress chart
     page.get_by_role("link", name="Registrera avslut").click()
@@ -73,6 +74,7 @@ def test_the_printed_participant_page_has_only_summary_chart_and_table(
     page = browser.new_page(locale="sv-SE")
     log_in(page, live_server, coach.email)
     page.get_by_role("link", name="W0", exact=True).click()
+    page.get_by_role("heading", name="W0", exact=True).wait_for()
     page.emulate_media(media="print")
     assert page.locator("[role=img] svg").is_visible()
     assert page.get_by_role("table", name="Svar över tid").is_visible()
@@ -94,6 +96,12 @@ def test_admin_pages_pass_axe(browser, live_server, staff):
     assert_no_violations(page)  # one user
     page.get_by_role("button", name="Återställ lösenord").click()
     assert_no_violations(page)  # the temporary password, once
+    page.goto(f"{live_server}/admin/")
+    page.get_by_role("link", name="Mål för MIA/Haninge").click()
+    page.get_by_label("Går vidare till arbete eller studier (%)").fill("300")
+    page.get_by_role("button", name="Spara målnivåer").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)  # targets, with an error
     page.goto(f"{live_server}/admin/")
     page.get_by_role("link", name="Byt namn på MIA/Haninge").click()
     page.get_by_label("Nytt namn").fill("")

@@ -1,0 +1,211 @@
+"""Project targets: stored per organisation, written as YAML, judged on the report.
+
+A report uses the targets of its scope or, failing that, of the nearest
+organisation above it that has some; with none anywhere, the defaults are the
+MIA application's individual indicators.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+import yaml
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from analysis.targets import TargetObservation
+from survey_app.extensions import db
+from survey_app.models import ExitOutcome, Organisation, ProjectTarget, TargetRule
+from survey_app.models.organisation import PATH_SEPARATOR
+from survey_app.services import ServiceError
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetDefinition(_Strict):
+    """One target as written in YAML (and stored)."""
+
+    id: Key
+    label: dict[Literal["sv", "en"], Label]
+    rule: TargetRule
+    goal: float = Field(ge=0, le=1)
+    outcomes: list[ExitOutcome] | None = None
+    domain: Key | None = None
+    item: Key | None = None
+    agree_from: int | None = None
+
+    def model_post_init(self, context: Any) -> None:
+        needs = {
+            TargetRule.EXIT_OUTCOME: ("outcomes",),
+            TargetRule.DOMAIN_IMPROVED: ("domain",),
+            TargetRule.EXIT_ITEM_AGREES: ("item", "agree_from"),
+        }[self.rule]
+        missing = [name for name in needs if getattr(self, name) in (None, [])]
+        if missing:
+            raise ValueError(f"rule {self.rule.value} needs {', '.join(missing)}")
+        if "sv" not in self.label:
+            raise ValueError("every target needs a Swedish label (label: {sv: …})")
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", include={"outcomes", "domain", "item", "agree_from"},
+                               exclude_none=True)
+
+    def label_for(self, language: str) -> str:
+        return self.label.get(language) or self.label["sv"]  # type: ignore[index]
+
+
+class TargetFile(_Strict):
+    targets: list[TargetDefinition]
+
+    def model_post_init(self, context: Any) -> None:
+        keys = [target.id for target in self.targets]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"target ids must be unique: {', '.join(duplicates)}")
+
+
+#: The MIA application's individual indicators, each for women and men separately.
+DEFAULT_TARGETS = (
+    TargetDefinition(
+        id="work_preparation", rule=TargetRule.EXIT_OUTCOME, goal=0.40,
+        outcomes=[ExitOutcome.PROGRAMME],
+        label={"sv": "Går vidare till ordinarie arbetsförberedande insats",
+               "en": "Go on to an ordinary work-preparation programme"},
+    ),
+    TargetDefinition(
+        id="work_or_studies", rule=TargetRule.EXIT_OUTCOME, goal=0.30,
+        outcomes=[ExitOutcome.WORK, ExitOutcome.STUDIES],
+        label={"sv": "Går vidare till arbete eller studier", "en": "Go on to work or studies"},
+    ),
+    TargetDefinition(
+        id="influence", rule=TargetRule.DOMAIN_IMPROVED, goal=0.60, domain="influence",
+        label={"sv": "Upplever större inflytande över sin rehabilitering",
+               "en": "Report more influence over their rehabilitation"},
+    ),
+    TargetDefinition(
+        id="closer", rule=TargetRule.EXIT_ITEM_AGREES, goal=0.60, item="closer", agree_from=3,
+        label={"sv": "Upplever sig närmare arbetsmarknaden",
+               "en": "Report being closer to the labour market"},
+    ),
+)
+
+DENOMINATORS = {
+    TargetRule.EXIT_OUTCOME: _l("exited participants"),
+    TargetRule.DOMAIN_IMPROVED: _l("participants with both measurements"),
+    TargetRule.EXIT_ITEM_AGREES: _l("participants who answered the exit question"),
+}
+
+
+def parse_yaml(text: str) -> list[TargetDefinition]:
+    """Targets from YAML, or a ServiceError saying what is wrong and where."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        if mark is None:
+            raise ServiceError(_l("The file is not valid YAML.")) from None
+        raise ServiceError(
+            _l("The file is not valid YAML (line %(line)d).", line=mark.line + 1)
+        ) from None
+    try:
+        return TargetFile.model_validate(data).targets
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'file'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ServiceError(
+            _l("The targets are not valid: %(problems)s", problems=problems)
+        ) from None
+
+
+def to_yaml(definitions: list[TargetDefinition]) -> str:
+    data = {"targets": [d.model_dump(mode="json", exclude_none=True) for d in definitions]}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _definition(stored: ProjectTarget) -> TargetDefinition:
+    return TargetDefinition(
+        id=stored.key, rule=stored.rule, goal=stored.goal,
+        label={"sv": stored.label_sv, "en": stored.label_en}, **stored.parameters,
+    )
+
+
+def _stored(organisation: Organisation) -> list[ProjectTarget]:
+    return list(db.session.scalars(
+        sa.select(ProjectTarget).where(ProjectTarget.organisation_id == organisation.id)
+        .order_by(ProjectTarget.position, ProjectTarget.id)
+    ))
+
+
+def own_targets(organisation: Organisation) -> list[TargetDefinition]:
+    """The targets set on this organisation itself (none means it inherits)."""
+    return [_definition(stored) for stored in _stored(organisation)]
+
+
+def targets_for(scope: Organisation) -> tuple[list[TargetDefinition], Organisation | None]:
+    """The targets that apply to ``scope`` and where they were set (None: the defaults)."""
+    names = scope.path.split(PATH_SEPARATOR)
+    for depth in range(len(names), 0, -1):
+        path = PATH_SEPARATOR.join(names[:depth])
+        node = scope if depth == len(names) else db.session.scalar(
+            sa.select(Organisation).where(Organisation.path == path))
+        if node is not None and (definitions := own_targets(node)):
+            return definitions, node
+    return list(DEFAULT_TARGETS), None
+
+
+def set_targets(organisation: Organisation, definitions: list[TargetDefinition]) -> None:
+    """Replace the organisation's targets; an empty list makes it inherit again."""
+    for stored in _stored(organisation):
+        db.session.delete(stored)
+    db.session.flush()
+    for position, definition in enumerate(definitions):
+        db.session.add(ProjectTarget(
+            organisation=organisation, key=definition.id, position=position,
+            label_sv=definition.label["sv"],
+            label_en=definition.label.get("en") or definition.label["sv"],
+            rule=definition.rule, goal=definition.goal, parameters=definition.parameters,
+        ))
+    db.session.flush()
+
+
+def current_label(definition: TargetDefinition) -> str:
+    return definition.label_for(str(get_locale() or "sv"))
+
+
+def observations(
+    definition: TargetDefinition, people: dict[int, Any],
+    domain_changes: dict[tuple[int, str], float | None],
+) -> list[TargetObservation]:
+    """Who is in the target's denominator, and whether each reached it.
+
+    ``people`` maps participant id to ``reporting.ParticipantAnswers``;
+    ``domain_changes`` maps (participant, domain) to the change in that domain's score.
+    """
+    found = []
+    for participant_id, person in people.items():
+        reached: bool | None = None
+        if definition.rule == TargetRule.EXIT_OUTCOME:
+            if person.exit_outcome is not None:
+                reached = person.exit_outcome in (definition.outcomes or [])
+        elif definition.rule == TargetRule.DOMAIN_IMPROVED:
+            change = domain_changes.get((participant_id, definition.domain or ""))
+            if change is not None:
+                reached = change > 0
+        else:
+            exit_answers = person.exit
+            value = exit_answers.values.get(definition.item or "") if exit_answers else None
+            if value is not None:
+                reached = value >= (definition.agree_from or 0)
+        if reached is not None:
+            found.append(TargetObservation(person.gender, reached))
+    return found

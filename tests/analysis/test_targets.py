@@ -1,0 +1,66 @@
+"""Targets judged per group, against values worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.targets import TargetObservation, TargetStatus, judge, target_result
+
+
+def people(gender: str, reached: int, not_reached: int) -> list[TargetObservation]:
+    return ([TargetObservation(gender, True)] * reached
+            + [TargetObservation(gender, False)] * not_reached)
+
+
+def test_share_interval_and_status_per_group():
+    result = target_result(people("woman", 6, 6) + people("man", 9, 6), goal=0.40, threshold=5)
+    women, men, total = result.group("woman"), result.group("man"), result.group("total")
+    assert (women.n.value, women.share.value, women.status) == (12, 0.5, TargetStatus.MET)
+    # Wilson by hand for 6/12, z = 1.959964: centre 0.5, half-width
+    # z·sqrt(p(1−p)/n + z²/4n²) / (1 + z²/n) = 0.246218.
+    assert women.interval.ci.low == pytest.approx(0.253782, abs=1e-5)
+    assert women.interval.ci.high == pytest.approx(0.746218, abs=1e-5)
+    assert (men.share.value, total.n.value, total.share.value) == (0.6, 27, 15 / 27)
+    # Newcombe for 0.5 − 0.6 with the two Wilson intervals (men 9/15: 0.357468–0.801755,
+    # by the same formula): low = −0.1 − sqrt((0.5−0.253782)² + (0.801755−0.6)²) = −0.418322,
+    # high = −0.1 + sqrt((0.746218−0.5)² + (0.6−0.357468)²) = 0.245608.
+    difference = result.women_minus_men
+    assert difference.difference == pytest.approx(-0.1)
+    assert difference.ci.low == pytest.approx(-0.418322, abs=1e-5)
+    assert difference.ci.high == pytest.approx(0.245608, abs=1e-5)
+
+
+def test_goal_decides_met_and_not_met_and_small_groups_are_too_few():
+    assert judge(0.5, 12, 0.5, 10) == TargetStatus.MET  # reaching the goal is meeting it
+    assert judge(0.49, 12, 0.5, 10) == TargetStatus.NOT_MET
+    assert judge(0.9, 9, 0.5, 10) == TargetStatus.TOO_FEW
+    result = target_result(people("woman", 4, 4) + people("man", 10, 10), 0.3, threshold=3)
+    women = result.group("woman")
+    assert women.status == TargetStatus.TOO_FEW and women.interval is None
+    assert women.share.value == 0.5  # shown, but no interval below ten
+    assert result.women_minus_men is None
+
+
+def test_a_small_numerator_hides_the_share_and_its_complement_is_protected_too():
+    result = target_result(people("woman", 2, 10) + people("man", 8, 9), 0.3, threshold=5)
+    women = result.group("woman")
+    assert women.share.suppressed and women.share.value is None
+    assert women.status == TargetStatus.NOT_MET  # only which side of the goal
+    assert women.n.value == 12
+    # The men's figures stay unless they would reveal the women's: 2 = total − men.
+    total, men = result.group("total"), result.group("man")
+    assert total.share.suppressed or men.share.suppressed
+
+
+def test_other_groups_appear_only_when_they_can_be_shown():
+    small = target_result(people("woman", 6, 6) + people("other", 1, 1), 0.3, threshold=5)
+    assert [g.group for g in small.groups] == ["woman", "man", "total"]
+    assert small.group("man").n.suppressed
+    big = target_result(people("woman", 6, 6) + people("other", 6, 6), 0.3, threshold=5)
+    assert [g.group for g in big.groups] == ["woman", "man", "other", "total"]
+
+
+def test_nobody_in_the_denominator_gives_no_figures():
+    result = target_result([], 0.3, threshold=5)
+    assert all(g.share.suppressed for g in result.groups)
+    assert result.women_minus_men is None

@@ -1,0 +1,174 @@
+"""Project targets on the report: defaults, inheritance, YAML and CLI, admin goals."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import (
+    AuditEvent,
+    ExitOutcome,
+    Gender,
+    IncomeSource,
+    OccasionKind,
+    Occupation,
+    ProjectTarget,
+    Role,
+)
+from survey_app.services import clock, enrolment
+from tests.conftest import csrf_token, login_as, make_participant, make_user, submit_answers
+
+HOME = "MIA/Östra Södertörn"
+HANINGE = f"{HOME}/Haninge"
+
+
+def exited(code: str, gender: Gender, outcome: ExitOutcome, closer: str | None = None) -> None:
+    """A participant enrolled 100 days ago who has exited; ``closer`` answers the exit item."""
+    participant = make_participant(code, HANINGE, gender=gender,
+                                   enrolled_on=clock.today() - timedelta(days=100))
+    submit_answers(participant, OccasionKind.INTAKE, {"influence": "2"})
+    enrolment.record_exit(
+        participant, exited_on=clock.today(), outcome=outcome, actor=None, today=clock.today(),
+        circumstances=enrolment.Circumstances(Occupation.WORK, IncomeSource.SALARY),
+    )
+    db.session.commit()
+    if closer is not None:
+        submit_answers(participant, OccasionKind.EXIT, {"closer": closer, "influence": "4"})
+
+
+@pytest.fixture
+def cohort(app):
+    # Women: 6 of 12 to work or studies, 6 to a programme; 12 agree they are closer.
+    for i in range(12):
+        outcome = ExitOutcome.WORK if i < 6 else ExitOutcome.PROGRAMME
+        exited(f"W{i}", Gender.WOMAN, outcome, closer="4")
+    # Men: 5 of 15 to studies; 10 to rehabilitation; 8 agree ("3"), 7 do not ("2").
+    for i in range(15):
+        outcome = ExitOutcome.STUDIES if i < 5 else ExitOutcome.REHABILITATION
+        exited(f"M{i}", Gender.MAN, outcome, closer="3" if i < 8 else "2")
+
+
+def document(runner, scope: str = HOME) -> dict:
+    result = runner.invoke(args=["report", "--scope", scope])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_default_targets_are_judged_per_gender(app, runner, cohort):
+    report = document(runner)
+    assert report["targets_set_on"] is None
+    found = {target["id"]: target for target in report["targets"]}
+    assert list(found) == ["work_preparation", "work_or_studies", "influence", "closer"]
+
+    work = found["work_or_studies"]
+    assert (work["goal"], work["denominator"]) == (0.3, "exited participants")
+    women, men = work["groups"]["women"], work["groups"]["men"]
+    assert (women["n"]["value"], women["share"]["value"], women["status"]) == (12, 0.5, "met")
+    assert (men["n"]["value"], men["share"]["value"], men["status"]) == (15, 1 / 3, "met")
+    assert work["groups"]["total"]["share"]["value"] == pytest.approx(11 / 27)
+
+    preparation = found["work_preparation"]["groups"]
+    # No man went to a programme: 0 is a small cell, so the share is hidden, never 0.
+    assert preparation["men"]["share"] == {"value": None, "suppressed": True}
+    assert preparation["men"]["status"] == "not_met"
+    # The women's 6 of 12 would give the men's 0 away (total 6 − women 6), so it is
+    # hidden too; whether the goal was met is still said.
+    assert preparation["women"]["share"]["suppressed"]
+    assert preparation["women"]["status"] == "met"
+
+    closer = found["closer"]["groups"]
+    # All 12 women agree; a 0 "do not agree" hides their share and, with it, the men's.
+    assert closer["women"]["status"] == "met"
+    assert closer["men"]["status"] == "not_met"  # 8 of 15 = 53 % < 60 %
+    assert closer["total"]["share"]["value"] == pytest.approx(20 / 27)
+
+    influence = found["influence"]["groups"]  # 2 at intake, 4 at exit for everyone
+    assert influence["total"]["n"]["value"] == 27
+    assert {group["status"] for group in influence.values()} == {"met"}
+
+
+def test_targets_set_above_apply_below_and_can_be_removed(app, runner, cohort, tmp_path):
+    targets_file = tmp_path / "targets.yaml"
+    targets_file.write_text(
+        "targets:\n"
+        "  - id: studies\n"
+        "    label: {sv: Börjar studera, en: Start studying}\n"
+        "    rule: exit_outcome\n"
+        "    outcomes: [studies]\n"
+        "    goal: 0.25\n", encoding="utf-8")
+    result = runner.invoke(args=["targets", "set", "--org", "MIA", str(targets_file)])
+    assert result.exit_code == 0, result.output
+
+    report = document(runner, HANINGE)
+    assert report["targets_set_on"] == "MIA"
+    (studies,) = report["targets"]
+    assert studies["label"] == {"sv": "Börjar studera", "en": "Start studying"}
+    # 5 of 15 men; no woman, so both shares are hidden (the men's would reveal the 0).
+    assert studies["groups"]["men"]["status"] == "met"
+    assert studies["groups"]["women"]["status"] == "not_met"
+    assert studies["groups"]["total"]["n"]["value"] == 27
+    shown = runner.invoke(args=["targets", "show", "--org", HANINGE]).output
+    assert "set on: MIA" in shown and "id: studies" in shown
+
+    assert runner.invoke(args=["targets", "inherit", "--org", "MIA"]).exit_code == 0
+    assert len(document(runner)["targets"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("targets: [", "inte giltig YAML (rad 1)"),
+        ("targets:\n  - id: x\n    label: {sv: X}\n    rule: exit_outcome\n    goal: 0.3\n",
+         "rule exit_outcome needs outcomes"),
+        ("targets:\n  - id: x\n    label: {sv: X}\n    rule: guess\n    goal: 0.3\n",
+         "targets.0.rule"),
+        ("targets:\n  - id: x\n    label: {sv: X}\n    rule: domain_improved\n"
+         "    domain: health\n    goal: 1.5\n", "targets.0.goal"),
+        ("nothing: here\n", "targets: Field required"),
+    ],
+)
+def test_bad_target_files_are_refused_with_the_reason(app, runner, tmp_path, yaml_text, message):
+    runner.invoke(args=["org", "add", "MIA"])
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    result = runner.invoke(args=["targets", "set", "--org", "MIA", str(path)])
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert db.session.scalar(sa.select(sa.func.count(ProjectTarget.id))) == 0
+
+
+def test_an_admin_changes_goals_and_the_report_follows(app, runner, cohort):
+    admin = make_user(Role.ADMIN, HOME)
+    client = app.test_client()
+    login_as(client, admin)
+    home = db.session.get(type(admin.organisation), admin.organisation_id)
+    url = f"/admin/organisations/{home.id}/targets"
+    page = client.get(url).get_data(as_text=True)
+    assert "standardmål" in page
+    goals = {"goal_work_preparation": "40", "goal_work_or_studies": "55",
+             "goal_influence": "60", "goal_closer": "60"}
+    bad = client.post(url, data={"csrf_token": csrf_token(client, url), **goals,
+                                 "goal_closer": "120"})
+    assert "Ange en hel procentsats från 0 till 100." in bad.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ProjectTarget.id))) == 0
+
+    saved = client.post(url, data={"csrf_token": csrf_token(client, url), **goals})
+    assert saved.status_code == 302
+    work = next(t for t in document(runner)["targets"] if t["id"] == "work_or_studies")
+    assert work["goal"] == 0.55 and work["groups"]["women"]["status"] == "not_met"
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "set_targets")).one()
+    assert event.details["goals"]["work_or_studies"] == 0.55
+
+
+def test_the_report_page_shows_targets_with_intervals(app, cohort):
+    evaluator = make_user(Role.EVALUATOR, HOME)
+    client = app.test_client()
+    login_as(client, evaluator)
+    page = client.get("/evaluator/").get_data(as_text=True)
+    assert "Projektmål" in page and "Går vidare till arbete eller studier" in page
+    assert "50 % (25–75 %)" in page  # 6 of 12 women, Wilson interval
+    assert "Uppnått" in page and "Ej uppnått" in page
