@@ -16,8 +16,11 @@ from analysis.statistics import (
     MIN_N_FOR_TESTS,
     GroupDifference,
     PairedChange,
+    ShareDifference,
     group_difference,
     paired_change,
+    share_difference,
+    wilson_share,
 )
 from analysis.suppression import Cell, suppression_mask
 
@@ -237,3 +240,89 @@ def movement_statistics(
         if published[WOMAN] and published[MAN] else None
     )
     return MovementStatistics(groups, difference)
+
+
+def improved_share_difference(
+    observations: Iterable[StepObservation], table: MovementTable, min_n: int = MIN_N_FOR_TESTS
+) -> ShareDifference | None:
+    """Women's share moved up minus men's, with Newcombe's interval.
+
+    Only when both shares are published and both groups reach ``min_n``.
+    """
+    women, men = table.row(WOMAN), table.row(MAN)
+    if women.improved.suppressed or men.improved.suppressed:
+        return None
+    counts = {WOMAN: [0, 0], MAN: [0, 0]}
+    for observation in observations:
+        if observation.movement is not None and observation.gender in counts:
+            counts[observation.gender][0] += outcome_of(observation.movement) == "improved"
+            counts[observation.gender][1] += 1
+    if min(counts[WOMAN][1], counts[MAN][1]) < min_n:
+        return None
+    return share_difference(wilson_share(*counts[WOMAN]), wilson_share(*counts[MAN]))
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str
+    #: Participants with a measurable movement in this part.
+    n: Cell
+    #: Share moved up, for women and for men.
+    improved: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class MovementBreakdown:
+    rows: tuple[BreakdownRow, ...]
+    groups: tuple[str, ...] = ALWAYS_SHOWN
+
+
+def movement_breakdown(
+    observations: Iterable[tuple[str, StepObservation]], keys: Sequence[str],
+    table: MovementTable, threshold: int,
+) -> MovementBreakdown:
+    """Share moved up for women and men in each part (age band, subproject …).
+
+    The parts' counts (moved up / not, per gender) form one table whose column
+    totals are the whole report's, so no hidden cell can be worked out from the
+    parts. A gender whose share the main table hides is hidden in every part too,
+    or adding the parts up would give it away.
+    """
+    groups = (WOMAN, MAN, "others")
+    counts = {key: {g: [0, 0] for g in groups} for key in keys}
+    for key, observation in observations:
+        if observation.movement is None or key not in counts:
+            continue
+        group = observation.gender if observation.gender in (WOMAN, MAN) else "others"
+        counts[key][group][outcome_of(observation.movement) != "improved"] += 1
+    # As in the main table, a group nobody belongs to stays out of the grid: its
+    # empty cells would only force needless suppression of the others.
+    columns = [g for g in groups if any(sum(counts[k][g]) for k in keys)]
+    present = [key for key in keys if any(sum(counts[key][g]) for g in columns)]
+    hidden_everywhere = {g for g in ALWAYS_SHOWN if table.row(g).improved.suppressed}
+    mask = None
+    if present:
+        grid = np.array([[c for g in columns for c in counts[k][g]] for k in present])
+        mask = suppression_mask(grid, threshold)
+
+    rows = []
+    for key in keys:
+        if key not in present or mask is None:
+            rows.append(BreakdownRow(key, Cell.hidden(),
+                                     {g: Cell.hidden() for g in ALWAYS_SHOWN}))
+            continue
+        index = present.index(key)
+        improved = {}
+        for g in ALWAYS_SHOWN:
+            up, down = counts[key][g]
+            n = up + down
+            cells_hidden = (
+                g not in columns or bool(mask.cells[index, 2 * columns.index(g):][:2].any())
+            )
+            hidden = g in hidden_everywhere or cells_hidden or n < threshold
+            improved[g] = Cell.hidden() if hidden else Cell(up / n)
+        total = sum(sum(counts[key][g]) for g in columns)
+        rows.append(BreakdownRow(
+            key, Cell.hidden() if mask.row_totals[index] else Cell(total), improved
+        ))
+    return MovementBreakdown(tuple(rows))

@@ -173,6 +173,10 @@ class Catalogue:
     def get(self, slug: str, version: int) -> LoadedQuestionnaire:
         return self._versions[(slug, version)]
 
+    def versions(self, slug: str) -> list[int]:
+        """The versions of ``slug`` there are, oldest first."""
+        return sorted(version for key, version in self._versions if key == slug)
+
     def latest(self, slug: str) -> LoadedQuestionnaire:
         versions = [key for key in self._versions if key[0] == slug]
         if not versions:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from analysis.age import AGE_BAND_LABELS
 from survey_app.config import ensure_secret_key_file
 from survey_app.extensions import db
 from survey_app.models import Gender, IncomeSource, Occupation, Organisation, Participant, Role
@@ -176,19 +177,26 @@ def issue_link(code: str) -> None:
               help="Only participants enrolled on or after this date.")
 @click.option("--to", "enrolled_to", type=click.DateTime(["%Y-%m-%d"]),
               help="Only participants enrolled on or before this date.")
+@click.option("--age-band", type=click.Choice(list(AGE_BAND_LABELS)),
+              help="Only participants of this age at enrolment.")
+@click.option("--questionnaire-version", type=int,
+              help="Only answers given on this version of the questionnaire.")
 @click.option("--format", "output_format", type=click.Choice(["json"]), default="json",
               show_default=True)
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write; standard output by default.")
 @with_appcontext
 def report_command(
-    scope_path: str, enrolled_from: object, enrolled_to: object, output_format: str, out: IO[str]
+    scope_path: str, enrolled_from: datetime | None, enrolled_to: datetime | None,
+    age_band: str | None, questionnaire_version: int | None, output_format: str, out: IO[str],
 ) -> None:
     """Write the evaluator report for SCOPE (suppressed like the page)."""
     filters = reporting.ReportFilters(
         _organisation(scope_path),
-        enrolled_from.date() if enrolled_from else None,  # type: ignore[attr-defined]
-        enrolled_to.date() if enrolled_to else None,  # type: ignore[attr-defined]
+        enrolled_from.date() if enrolled_from else None,
+        enrolled_to.date() if enrolled_to else None,
+        age_band=age_band,
+        questionnaire_version=questionnaire_version,
     )
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
     report = reporting.evaluator_report(

@@ -154,6 +154,11 @@ def format_share_difference(difference: ShareDifference) -> str:
                    high=high)
 
 
+def format_age_band(band: str) -> str:
+    """"25-54" as typeset: "25–54"."""
+    return band.replace("-", "–")
+
+
 def format_score(value: float | None) -> str:
     """A score on a questionnaire scale: one decimal at most, "–" when not answered."""
     return SUPPRESSED if value is None else format_decimal(value, "#,##0.#")
@@ -176,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["share_estimate"] = format_share_estimate
     app.jinja_env.globals["share_difference_estimate"] = format_share_difference
     app.jinja_env.globals["target_label"] = targets.current_label
+    app.jinja_env.globals["age_band_label"] = format_age_band
     app.jinja_env.filters["localdate"] = format_local_date
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.filters["p_value"] = format_p_value

@@ -8,8 +8,10 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from survey_app.forms import ClearDateField
+from analysis.age import AGE_BAND_LABELS
+from survey_app.forms import ChoiceSelectField, ClearDateField
 from survey_app.models import Organisation
+from survey_app.templating import format_age_band
 
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
 
@@ -21,6 +23,16 @@ class ReportFilterForm(FlaskForm):
         csrf = False  # a read-only filter in the query string
 
     organisation = SelectField(_l("Organisation"), coerce=int)
+    age_band = ChoiceSelectField(
+        _l("Age at enrolment"),
+        choices=[SelectChoice("", _l("All ages")),
+                 *(SelectChoice(band, format_age_band(band)) for band in AGE_BAND_LABELS)],
+        validators=[Optional()], invalid_message=_l("Choose an age band from the list."),
+    )
+    questionnaire_version = ChoiceSelectField(
+        _l("Questionnaire version"), validators=[Optional()],
+        invalid_message=_l("Choose a version from the list."),
+    )
     enrolled_from = ClearDateField(
         _l("Enrolled from"), validators=[Optional()], format="%Y-%m-%d",
         invalid_message=DATE_MESSAGE,
@@ -30,9 +42,15 @@ class ReportFilterForm(FlaskForm):
         invalid_message=DATE_MESSAGE,
     )
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: list[Organisation], versions: list[int], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation.choices = [SelectChoice(str(o.id), o.path) for o in organisations]
+        self.questionnaire_version.choices = [
+            SelectChoice("", _l("All versions")),
+            *(SelectChoice(str(v), _l("Version %(n)d", n=v)) for v in versions),
+        ]
 
     def validate_enrolled_to(self, field: ClearDateField) -> None:
         start = self.enrolled_from.data

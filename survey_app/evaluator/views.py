@@ -8,13 +8,16 @@ from analysis.charts import DistributionLabels, step_distribution_svg
 from survey_app.evaluator import bp
 from survey_app.evaluator.forms import ReportFilterForm
 from survey_app.services import clock, organisations, reporting
+from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 from survey_app.templating import GROUP_LABELS
 
 
 def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
     """The filters picked on the page; the evaluator's whole tree by default."""
     scope = organisations.subtree(current_user.organisation)
-    form = ReportFilterForm(request.args, organisations=scope)
+    catalogue = current_app.extensions["questionnaires"]
+    versions = catalogue.versions(DEFAULT_QUESTIONNAIRE)
+    form = ReportFilterForm(request.args, organisations=scope, versions=versions)
     chosen = current_user.organisation
     form.validate()
     if "organisation" in request.args:
@@ -25,10 +28,15 @@ def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
     form.organisation.data = chosen.id
     # A date that did not parse is shown as an error and left out of the filter.
     period_ok = not (form.enrolled_from.errors or form.enrolled_to.errors)
+    version = form.questionnaire_version.data
     filters = reporting.ReportFilters(
         chosen,
         form.enrolled_from.data if period_ok else None,
         form.enrolled_to.data if period_ok else None,
+        age_band=(form.age_band.data or None) if not form.age_band.errors else None,
+        questionnaire_version=(
+            int(version) if version and not form.questionnaire_version.errors else None
+        ),
     )
     return form, filters
 
@@ -39,6 +47,10 @@ def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
         arguments["enrolled_from"] = filters.enrolled_from.isoformat()
     if filters.enrolled_to:
         arguments["enrolled_to"] = filters.enrolled_to.isoformat()
+    if filters.age_band:
+        arguments["age_band"] = filters.age_band
+    if filters.questionnaire_version:
+        arguments["questionnaire_version"] = filters.questionnaire_version
     return arguments
 
 

@@ -11,7 +11,14 @@ from typing import Any
 
 from flask_babel import force_locale
 
-from analysis.statistics import GroupDifference, Interval, PairedChange, TestResult
+from analysis.movement import MovementBreakdown, MovementStatistics, MovementTable
+from analysis.statistics import (
+    GroupDifference,
+    Interval,
+    PairedChange,
+    ShareDifference,
+    TestResult,
+)
 from analysis.suppression import Cell
 from survey_app.services import targets
 from survey_app.services.reporting import EvaluatorReport, JudgedTarget, ReportFilters
@@ -21,7 +28,12 @@ GROUP_KEYS = {"woman": "women", "man": "men", "total": "total", "other": "other"
               "not_stated": "not_stated"}
 METHODS = {
     "step_movement": "step at the latest answered occasion (exit, else the last follow-up) "
-                     "minus the step at intake",
+                     "minus the step at intake; completers: exit minus intake",
+    "share_difference": "women minus men with Newcombe's hybrid score interval",
+    "breakdowns": "share moved up per part, suppressed as one table with the report's "
+                  "totals; a gender hidden in the main table is hidden in every part",
+    "age_band": "age at enrolment (enrolment year minus birth year): 15-24 (younger "
+                "counted here), 25-54, 55-64, 65+",
     "paired_test": "Wilcoxon signed-rank, Pratt's zero handling; exact or normal "
                    "approximation as stated per figure",
     "effect_size": "matched-pairs rank-biserial correlation (zero differences dropped)",
@@ -94,6 +106,8 @@ def report_document(
         "filters": {
             "enrolled_from": filters.enrolled_from.isoformat() if filters.enrolled_from else None,
             "enrolled_to": filters.enrolled_to.isoformat() if filters.enrolled_to else None,
+            "age_band": filters.age_band,
+            "questionnaire_version": filters.questionnaire_version,
         },
         "suppression_threshold": threshold,
         "attrition": {
@@ -107,17 +121,11 @@ def report_document(
             },
         },
         "step_movement": {
-            "groups": {
-                GROUP_KEYS[row.group]: {
-                    "n": figure(row.n), "mean": figure(row.mean), "median": figure(row.median),
-                    "improved": figure(row.improved), "unchanged": figure(row.unchanged),
-                    "worse": figure(row.worse),
-                    "statistics": _paired(statistics.groups.get(row.group)),
-                }
-                for row in movement.rows
-            },
-            "not_measurable": figure(movement.not_measurable),
-            "women_vs_men": _difference(statistics.women_vs_men),
+            **_movement(movement, statistics),
+            "improved_women_minus_men": _share_difference(report.improved_difference),
+            "completers": _movement(report.completers, report.completers_statistics),
+            "by_age_band": _breakdown(report.by_age_band),
+            "by_organisation": _breakdown(report.by_organisation),
             "distribution": {
                 "steps": list(distribution.steps),
                 **{
@@ -149,6 +157,38 @@ def report_document(
     }
 
 
+def _movement(movement: MovementTable, statistics: MovementStatistics) -> dict[str, Any]:
+    return {
+        "groups": {
+            GROUP_KEYS[row.group]: {
+                "n": figure(row.n), "mean": figure(row.mean), "median": figure(row.median),
+                "improved": figure(row.improved), "unchanged": figure(row.unchanged),
+                "worse": figure(row.worse),
+                "statistics": _paired(statistics.groups.get(row.group)),
+            }
+            for row in movement.rows
+        },
+        "not_measurable": figure(movement.not_measurable),
+        "women_vs_men": _difference(statistics.women_vs_men),
+    }
+
+
+def _share_difference(difference: ShareDifference | None) -> dict[str, Any] | None:
+    if difference is None or difference.difference is None:
+        return None
+    return {"difference": difference.difference, "ci": _interval(difference.ci)}
+
+
+def _breakdown(breakdown: MovementBreakdown) -> dict[str, Any]:
+    return {
+        row.key: {
+            "n": figure(row.n),
+            "improved": {GROUP_KEYS[g]: figure(cell) for g, cell in row.improved.items()},
+        }
+        for row in breakdown.rows
+    }
+
+
 def _target(judged: JudgedTarget) -> dict[str, Any]:
     definition, result = judged.definition, judged.result
     difference = result.women_minus_men
@@ -170,7 +210,5 @@ def _target(judged: JudgedTarget) -> dict[str, Any]:
             }
             for group in result.groups
         },
-        "women_minus_men": None if difference is None else {
-            "difference": difference.difference, "ci": _interval(difference.ci),
-        },
+        "women_minus_men": _share_difference(difference),
     }

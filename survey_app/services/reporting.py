@@ -11,9 +11,17 @@ from sqlalchemy.orm import selectinload
 
 from analysis import MovementTable, StepDistribution, StepObservation, movement_table
 from analysis import step_distribution as distribution_of
+from analysis.age import AGE_BAND_LABELS, age_band, age_range
 from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
 from analysis.domains import DomainChangeTable, DomainObservation, domain_change_table, domain_score
-from analysis.movement import MovementStatistics, movement_statistics
+from analysis.movement import (
+    MovementBreakdown,
+    MovementStatistics,
+    improved_share_difference,
+    movement_breakdown,
+    movement_statistics,
+)
+from analysis.statistics import ShareDifference
 from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
 from survey_app.extensions import db
@@ -26,17 +34,24 @@ from survey_app.models import (
     Participant,
     Response,
 )
+from survey_app.models.organisation import PATH_SEPARATOR
 from survey_app.services import organisations, schedule, targets
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
+
+#: Age at enrolment, in whole years as the calendar gives them.
+AGE_AT_ENROLMENT = sa.extract("year", Participant.enrolled_on) - Participant.birth_year
 
 
 @dataclass(frozen=True)
 class ReportFilters:
-    """Which participants a report covers: a subtree, optionally an enrolment period."""
+    """Which participants a report covers: a subtree, optionally narrowed by enrolment
+    period and age band, and which answers: optionally one questionnaire version."""
 
     scope: Organisation
     enrolled_from: date | None = None
     enrolled_to: date | None = None
+    age_band: str | None = None
+    questionnaire_version: int | None = None
 
     def participant_conditions(self) -> list[sa.ColumnElement[bool]]:
         """Conditions on Participant and its Organisation (joined by the caller)."""
@@ -45,7 +60,18 @@ class ReportFilters:
             conditions.append(Participant.enrolled_on >= self.enrolled_from)
         if self.enrolled_to is not None:
             conditions.append(Participant.enrolled_on <= self.enrolled_to)
+        if self.age_band is not None:
+            low, high = age_range(self.age_band)
+            if low is not None:
+                conditions.append(AGE_AT_ENROLMENT >= low)
+            if high is not None:
+                conditions.append(AGE_AT_ENROLMENT <= high)
         return conditions
+
+    def response_conditions(self) -> list[sa.ColumnElement[bool]]:
+        if self.questionnaire_version is None:
+            return []
+        return [Response.questionnaire_version == self.questionnaire_version]
 
 
 # Latest occasion first: exit beats any follow-up, a later follow-up an earlier one.
@@ -71,6 +97,9 @@ class AnsweredResponse:
 class ParticipantAnswers:
     gender: str
     exit_outcome: ExitOutcome | None = None
+    age_band: str = ""
+    #: Path of the participant's organisation, for breakdowns by part of the tree.
+    organisation_path: str = ""
     intake: AnsweredResponse | None = None
     #: The latest answered occasion after intake: exit if answered, else the last follow-up.
     latest: AnsweredResponse | None = None
@@ -85,9 +114,10 @@ class ParticipantAnswers:
 def answered_responses(filters: ReportFilters) -> dict[int, ParticipantAnswers]:
     """Every participant covered, with their intake response and their latest one."""
     people = {
-        participant_id: ParticipantAnswers(gender.value, exit_outcome)
-        for participant_id, gender, exit_outcome in db.session.execute(
-            sa.select(Participant.id, Participant.gender, Participant.exit_outcome)
+        participant_id: ParticipantAnswers(gender.value, exit_outcome, age_band(int(age)), path)
+        for participant_id, gender, exit_outcome, age, path in db.session.execute(
+            sa.select(Participant.id, Participant.gender, Participant.exit_outcome,
+                      AGE_AT_ENROLMENT, Organisation.path)
             .join(Participant.organisation)
             .where(*filters.participant_conditions())
         )
@@ -102,7 +132,8 @@ def answered_responses(filters: ReportFilters) -> dict[int, ParticipantAnswers]:
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Organisation, Organisation.id == Participant.organisation_id)
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(*filters.participant_conditions(), Response.submitted_at.is_not(None))
+        .where(*filters.participant_conditions(), *filters.response_conditions(),
+               Response.submitted_at.is_not(None))
     )
     responses: dict[int, tuple[int, AnsweredResponse]] = {}
     for response_id, participant_id, kind, sequence, slug, version, item_id, value in rows:
@@ -129,7 +160,11 @@ def step_observations(filters: ReportFilters, catalogue: Catalogue) -> list[Step
     return _steps(answered_responses(filters), catalogue)
 
 
-def _steps(people: dict[int, ParticipantAnswers], catalogue: Catalogue) -> list[StepObservation]:
+def _steps(
+    people: dict[int, ParticipantAnswers], catalogue: Catalogue, *, completers: bool = False
+) -> list[StepObservation]:
+    """Intake and latest step; with ``completers``, intake and exit (None without exit)."""
+
     def step(response: AnsweredResponse | None) -> int | None:
         if response is None:
             return None
@@ -137,7 +172,10 @@ def _steps(people: dict[int, ParticipantAnswers], catalogue: Catalogue) -> list[
         return None if ladder is None else response.values.get(ladder.id)
 
     return [
-        StepObservation(participant_id, person.gender, step(person.intake), step(person.latest))
+        StepObservation(
+            participant_id, person.gender, step(person.intake),
+            step(person.exit if completers else person.latest),
+        )
         for participant_id, person in people.items()
     ]
 
@@ -246,6 +284,27 @@ class EvaluatorReport:
     targets: list[JudgedTarget]
     #: Where the targets were set; None when they are Stegvis' defaults.
     targets_set_on: Organisation | None
+    #: Women's share moved up minus men's (Newcombe), when both can be shown.
+    improved_difference: ShareDifference | None
+    #: Intake to exit only, for those who answered both.
+    completers: MovementTable
+    completers_statistics: MovementStatistics
+    by_age_band: MovementBreakdown
+    #: By the part of the tree directly below the scope.
+    by_organisation: MovementBreakdown
+
+
+def _parts_below(scope: Organisation, people: dict[int, ParticipantAnswers]) -> dict[int, str]:
+    """Each participant's part of the tree: the node directly below the scope, or the
+    scope itself for those enrolled at its own level."""
+    prefix = scope.path + PATH_SEPARATOR
+    return {
+        participant_id: (
+            person.organisation_path.removeprefix(prefix).split(PATH_SEPARATOR)[0]
+            if person.organisation_path.startswith(prefix) else scope.name
+        )
+        for participant_id, person in people.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -264,7 +323,21 @@ def evaluator_report(
     domain_observations = _domains(people, catalogue)
     changes = {(o.participant, o.domain): o.change for o in domain_observations}
     definitions, set_on = targets.targets_for(filters.scope)
+    completer_observations = _steps(people, catalogue, completers=True)
+    completers = movement_table(completer_observations, threshold)
+    parts = _parts_below(filters.scope, people)
     return EvaluatorReport(
+        improved_difference=improved_share_difference(observations, table),
+        completers=completers,
+        completers_statistics=movement_statistics(completer_observations, completers),
+        by_age_band=movement_breakdown(
+            [(people[o.participant].age_band, o) for o in observations], AGE_BAND_LABELS,
+            table, threshold,
+        ),
+        by_organisation=movement_breakdown(
+            [(parts[o.participant], o) for o in observations], sorted(set(parts.values())),
+            table, threshold,
+        ),
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),

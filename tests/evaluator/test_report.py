@@ -15,10 +15,12 @@ from tests.conftest import login_as, make_participant, make_user
 HOME = "MIA/Östra Södertörn"
 
 
-def answered_steps(code: str, gender: Gender, steps: list[int], org: str = f"{HOME}/Haninge"):
+def answered_steps(
+    code: str, gender: Gender, steps: list[int], org: str = f"{HOME}/Haninge", **options
+):
     """Enrol a participant and record their ladder step at intake and each follow-up."""
     enrolled = clock.today() - timedelta(days=95 * (len(steps) - 1))
-    participant = make_participant(code, org, gender=gender, enrolled_on=enrolled)
+    participant = make_participant(code, org, gender=gender, enrolled_on=enrolled, **options)
     catalogue = current_app.extensions["questionnaires"]
     loaded = catalogue.latest("stegvis")
     for index, step in enumerate(steps):

@@ -62,7 +62,8 @@ def test_the_period_filter_keeps_only_those_enrolled_in_it(app, runner, tmp_path
     result = runner.invoke(args=["report", "--scope", HOME, "--from", since, "--out", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["filters"] == {"enrolled_from": since, "enrolled_to": None}
+    assert document["filters"] == {"enrolled_from": since, "enrolled_to": None,
+                                   "age_band": None, "questionnaire_version": None}
     # The six early women fall outside the period.
     assert document["step_movement"]["groups"]["women"]["n"]["value"] == 12
 
@@ -79,3 +80,70 @@ def test_the_page_filters_by_period_too(app):
     assert cells(bad, "Kvinnor")[0] == "18"  # the unreadable date is left out
     backwards = client.get(f"/evaluator/?enrolled_from={since}&enrolled_to=2020-01-01")
     assert "Slutdatumet får inte vara före startdatumet." in backwards.get_data(as_text=True)
+
+
+def report(runner, *options: str) -> dict:
+    result = runner.invoke(args=["report", "--scope", HOME, *options])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_age_band_filter_and_breakdown(app, runner):
+    young = clock.today().year - 20
+    for i in range(12):
+        answered_steps(f"YW{i}", Gender.WOMAN, [2, 3 if i < 6 else 2], birth_year=young)
+        answered_steps(f"YM{i}", Gender.MAN, [2, 3 if i < 7 else 2], birth_year=young)
+        answered_steps(f"OW{i}", Gender.WOMAN, [2, 3 if i < 7 else 2], birth_year=young - 40)
+        answered_steps(f"OM{i}", Gender.MAN, [2, 3 if i < 6 else 2], birth_year=young - 40)
+
+    bands = report(runner)["step_movement"]["by_age_band"]
+    assert bands["15-24"]["n"]["value"] == 24 and bands["55-64"]["n"]["value"] == 24
+    assert bands["15-24"]["improved"]["women"]["value"] == 0.5
+    assert bands["15-24"]["improved"]["men"]["value"] == 7 / 12
+    assert bands["55-64"]["improved"]["women"]["value"] == 7 / 12
+    assert bands["25-54"]["n"] == {"value": None, "suppressed": True}
+
+    only_young = report(runner, "--age-band", "15-24")
+    assert only_young["filters"]["age_band"] == "15-24"
+    assert only_young["step_movement"]["groups"]["women"]["n"]["value"] == 12
+    assert only_young["step_movement"]["groups"]["men"]["n"]["value"] == 12
+
+
+def test_breakdown_by_the_parts_below_the_scope(app, runner):
+    # Every outcome well above the threshold, so nothing needs hiding.
+    for i, end in enumerate([3] * 6 + [2] * 6 + [1] * 6):
+        answered_steps(f"HW{i}", Gender.WOMAN, [2, end])
+        answered_steps(f"HM{i}", Gender.MAN, [2, end])
+    for i, end in enumerate([3] * 5 + [2] * 5 + [1] * 5):
+        answered_steps(f"NW{i}", Gender.WOMAN, [2, end], org=f"{HOME}/Nynäshamn/Team 1")
+        answered_steps(f"NM{i}", Gender.MAN, [2, 3 if i < 10 else 1], org=f"{HOME}/Nynäshamn")
+    parts = report(runner)["step_movement"]["by_organisation"]
+    assert list(parts) == ["Haninge", "Nynäshamn"]
+    assert parts["Haninge"]["n"]["value"] == 36
+    assert parts["Nynäshamn"]["n"]["value"] == 30
+    assert parts["Haninge"]["improved"]["women"]["value"] == 1 / 3
+    assert parts["Nynäshamn"]["improved"]["women"]["value"] == 1 / 3
+    assert parts["Nynäshamn"]["improved"]["men"]["value"] == 2 / 3
+
+
+def test_completers_are_those_with_intake_and_exit(app, runner):
+    from survey_app.models import ExitOutcome
+    from tests.evaluator.test_targets import exited
+
+    make_cohorts()  # follow-ups only: not completers
+    for i in range(12):
+        exited(f"X{i}", Gender.WOMAN, ExitOutcome.WORK, closer="4")  # step 3 → 3
+    document = report(runner)
+    completers = document["step_movement"]["completers"]["groups"]
+    assert completers["women"]["n"]["value"] == 12
+    assert completers["women"]["mean"]["value"] == 0
+    assert completers["men"]["n"]["suppressed"]  # no man has exited
+    assert document["step_movement"]["groups"]["women"]["n"]["value"] == 30
+
+
+def test_a_questionnaire_version_filter_counts_only_answers_on_it(app, runner):
+    make_cohorts()
+    assert report(runner, "--questionnaire-version", "1") == report(runner) | {
+        "filters": report(runner)["filters"] | {"questionnaire_version": 1}}
+    none = report(runner, "--questionnaire-version", "2")["step_movement"]["groups"]
+    assert none["women"]["n"]["suppressed"]

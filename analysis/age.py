@@ -1,0 +1,28 @@
+"""Age bands for breakdowns and exports: exact ages are never reported."""
+
+from __future__ import annotations
+
+#: (label, lowest age, highest age or None). Participants under 15 are rare and
+#: counted in the first band rather than shown on their own.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("15-24", 15, 24),
+    ("25-54", 25, 54),
+    ("55-64", 55, 64),
+    ("65+", 65, None),
+)
+AGE_BAND_LABELS = tuple(label for label, _, _ in AGE_BANDS)
+
+
+def age_band(age: int) -> str:
+    for label, _low, high in AGE_BANDS:
+        if high is None or age <= high:
+            return label
+    raise AssertionError("the last band is open-ended")  # pragma: no cover
+
+
+def age_range(label: str) -> tuple[int | None, int | None]:
+    """The ages a band covers, None meaning unbounded (the first band has no floor)."""
+    for index, (band, low, high) in enumerate(AGE_BANDS):
+        if band == label:
+            return (None if index == 0 else low), high
+    raise ValueError(f"unknown age band {label!r}")
