@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
-
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
+from analysis.groups import shares_by_group
+from analysis.movement import GENDERS
 from analysis.statistics import (
     MIN_N_FOR_TESTS,
     Share,
@@ -20,7 +19,7 @@ from analysis.statistics import (
     share_difference,
     wilson_share,
 )
-from analysis.suppression import Cell, suppression_mask
+from analysis.suppression import Cell
 
 
 class TargetStatus(StrEnum):
@@ -75,45 +74,27 @@ def target_result(
 
     The counts reached / not reached per gender form one table with its totals, so
     neither a hidden numerator nor its complement can be worked out from the rest.
+    A share is hidden when either is.
     """
     counts = {gender: [0, 0] for gender in GENDERS}
     for observation in observations:
         if observation.gender not in counts:
             raise ValueError(f"unknown gender {observation.gender!r}")
         counts[observation.gender][0 if observation.reached else 1] += 1
-    present = [g for g in GENDERS if sum(counts[g])] or list(ALWAYS_SHOWN)
-    grid = np.array([counts[g] for g in present])
-    mask = suppression_mask(grid, threshold)
-
-    def group_target(group: str, reached: int, not_reached: int, hidden: np.ndarray,
-                     n_hidden: bool) -> GroupTarget:
-        reached, not_reached = int(reached), int(not_reached)
-        n = reached + not_reached
-        if n_hidden or n == 0:
-            return GroupTarget(group, Cell.hidden() if n_hidden else Cell(0), Cell.hidden(),
-                               None, None if n_hidden else TargetStatus.TOO_FEW)
-        share_hidden = bool(hidden.any()) or n < threshold
-        share = wilson_share(reached, n)
-        return GroupTarget(
-            group,
-            Cell(n),
-            Cell.hidden() if share_hidden else Cell(reached / n),
-            None if share_hidden or n < min_n else share,
-            judge(reached / n, n, goal, min_n),
-        )
 
     groups = []
-    for group in GENDERS:
-        if group in present:
-            index = present.index(group)
-            row = group_target(group, *grid[index], mask.cells[index],
-                               bool(mask.row_totals[index]))
-        else:
-            row = group_target(group, 0, 0, np.ones(2, bool), True)
-        if group in ALWAYS_SHOWN or not row.n.suppressed:
-            groups.append(row)
-    totals = grid.sum(axis=0)
-    groups.append(group_target(TOTAL, *totals, mask.column_totals, mask.grand_total))
+    for shown in shares_by_group(counts, 2, threshold):
+        reached, n = shown.counts[0], sum(shown.counts)
+        if shown.n.suppressed or n == 0:
+            groups.append(GroupTarget(shown.group, shown.n, Cell.hidden(), None,
+                                      None if shown.n.suppressed else TargetStatus.TOO_FEW))
+            continue
+        share_hidden = shown.shares[0].suppressed or shown.shares[1].suppressed
+        groups.append(GroupTarget(
+            shown.group, shown.n, shown.shares[0],
+            None if share_hidden or n < min_n else wilson_share(reached, n),
+            judge(reached / n, n, goal, min_n),
+        ))
 
     by_group: Mapping[str, GroupTarget] = {g.group: g for g in groups}
     women, men = by_group.get("woman"), by_group.get("man")

@@ -12,6 +12,8 @@ from typing import Any
 from flask_babel import force_locale
 
 from analysis.movement import MovementBreakdown, MovementStatistics, MovementTable
+from analysis.reliability import CATEGORIES as RELIABLE_CATEGORIES
+from analysis.reliability import ReliableChangeTable
 from analysis.statistics import (
     GroupDifference,
     Interval,
@@ -47,6 +49,10 @@ METHODS = {
     "minimum_n_for_tests": "no test or interval below 10 participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out (checked by linear programming)",
+    "reliable_change": "Jacobson–Truax reliable change index on the mean of a scale's "
+                       "items, |RCI| > 1.96; reliability is Cronbach's alpha of complete "
+                       "intake answers, spread the SD of intake scale scores; 'overall' is "
+                       "every scored statement asked at intake except the ladder",
     "targets": "share reaching the target with a Wilson 95 % interval; met when the observed "
                "share reaches the goal, too few to tell below 10 in the denominator; women "
                "minus men with Newcombe's hybrid score interval. The status is given even "
@@ -151,6 +157,7 @@ def report_document(
             }
             for domain in report.domains.domains
         },
+        "reliable_change": [_reliable(table) for table in report.reliable_change],
         "targets": [_target(judged) for judged in report.targets],
         "targets_set_on": report.targets_set_on.path if report.targets_set_on else None,
         "methods": METHODS,
@@ -186,6 +193,25 @@ def _breakdown(breakdown: MovementBreakdown) -> dict[str, Any]:
             "improved": {GROUP_KEYS[g]: figure(cell) for g, cell in row.improved.items()},
         }
         for row in breakdown.rows
+    }
+
+
+def _reliable(table: ReliableChangeTable) -> dict[str, Any]:
+    return {
+        "scale": table.scale,
+        "items": table.items,
+        "alpha": table.alpha,
+        "alpha_n": table.alpha_n,
+        "sd_intake": table.sd_intake,
+        "note": table.note,
+        "groups": None if table.groups is None else {
+            GROUP_KEYS[group.group]: {
+                "n": figure(group.n),
+                **{category: figure(cell)
+                   for category, cell in zip(RELIABLE_CATEGORIES, group.shares, strict=True)},
+            }
+            for group in table.groups
+        },
     }
 
 

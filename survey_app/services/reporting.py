@@ -21,6 +21,7 @@ from analysis.movement import (
     movement_breakdown,
     movement_statistics,
 )
+from analysis.reliability import ReliableChangeTable, ScaleAnswers, reliable_change_table
 from analysis.statistics import ShareDifference
 from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
@@ -292,6 +293,47 @@ class EvaluatorReport:
     by_age_band: MovementBreakdown
     #: By the part of the tree directly below the scope.
     by_organisation: MovementBreakdown
+    #: Reliable change on the whole self-assessment and on each multi-item domain.
+    reliable_change: list[ReliableChangeTable]
+
+
+#: The whole self-assessment: every scored statement asked at intake, ladder aside.
+OVERALL_SCALE = "overall"
+
+
+def reliable_change_tables(
+    people: dict[int, ParticipantAnswers], catalogue: Catalogue, threshold: int
+) -> list[ReliableChangeTable]:
+    """Reliable change on the overall scale and on every domain with two or more items."""
+    definition = catalogue.latest(DEFAULT_QUESTIONNAIRE).definition
+    ladder = definition.ladder_item
+    scored = [
+        item for item in definition.items_for(OccasionKind.INTAKE.value)
+        if item.question_type.scored and (ladder is None or item.domain != ladder.domain)
+    ]
+    scales = {OVERALL_SCALE: scored}
+    for domain in definition.domains:
+        in_domain = [item for item in scored if item.domain == domain]
+        if len(in_domain) >= 2:
+            scales[domain] = in_domain
+
+    def scores(response: AnsweredResponse, items: list) -> list[float | None]:
+        answered = catalogue.get(response.slug, response.version).definition
+        return [item.question_type.score(item, answered, response.values.get(item.id))
+                for item in items]
+
+    return [
+        reliable_change_table(
+            scale,
+            [
+                ScaleAnswers(person.gender, scores(person.intake, items),
+                             scores(person.latest, items) if person.latest else None)
+                for person in people.values() if person.intake is not None
+            ],
+            threshold,
+        )
+        for scale, items in scales.items()
+    ]
 
 
 def _parts_below(scope: Organisation, people: dict[int, ParticipantAnswers]) -> dict[int, str]:
@@ -338,6 +380,7 @@ def evaluator_report(
             [(parts[o.participant], o) for o in observations], sorted(set(parts.values())),
             table, threshold,
         ),
+        reliable_change=reliable_change_tables(people, catalogue, threshold),
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),

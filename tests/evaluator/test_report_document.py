@@ -39,7 +39,9 @@ def test_the_json_report_has_the_documented_shape_and_hides_small_cells(app, run
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert {"scope", "filters", "suppression_threshold", "attrition", "step_movement",
-            "domains", "methods"} <= set(document)
+            "domains", "targets", "reliable_change", "methods"} <= set(document)
+    (overall,) = document["reliable_change"]  # every v1 domain has a single statement
+    assert (overall["scale"], overall["items"], overall["alpha_n"]) == ("overall", 7, 30)
     assert document["scope"] == HOME
     movement = document["step_movement"]["groups"]
     assert set(movement) == {"women", "men", "total"}

@@ -1,0 +1,58 @@
+"""Shares of participants in categories, per gender group, suppressed as one table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
+from analysis.suppression import Cell, suppression_mask
+
+
+@dataclass(frozen=True)
+class GroupShares:
+    group: str
+    n: Cell
+    #: One share per category; hidden with its count, or when n is below the threshold.
+    shares: tuple[Cell, ...]
+    #: The raw counts, for statistics computed on published groups only; never shown.
+    counts: tuple[int, ...]
+
+
+def shares_by_group(
+    counts: Mapping[str, Sequence[int]], categories: int, threshold: int
+) -> tuple[GroupShares, ...]:
+    """Women and men always, other groups when their size can be shown, then the total.
+
+    ``counts`` maps a gender to its count per category. Groups nobody belongs to
+    stay out of the suppression grid: their empty cells would only force needless
+    hiding of others' figures.
+    """
+    full = {g: [int(c) for c in counts.get(g, [0] * categories)] for g in GENDERS}
+    present = [g for g in GENDERS if sum(full[g])] or list(ALWAYS_SHOWN)
+    grid = np.array([full[g] for g in present], dtype=int)
+    mask = suppression_mask(grid, threshold)
+
+    def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool) -> GroupShares:
+        n = int(sum(values))
+        shares = tuple(
+            Cell.hidden() if hidden[i] or n < threshold or n == 0 else Cell(values[i] / n)
+            for i in range(categories)
+        )
+        return GroupShares(group, Cell.hidden() if n_hidden else Cell(n), shares,
+                           tuple(int(v) for v in values))
+
+    rows = []
+    for group in GENDERS:
+        if group in present:
+            index = present.index(group)
+            shown = row(group, full[group], mask.cells[index], bool(mask.row_totals[index]))
+        else:
+            shown = row(group, full[group], np.ones(categories, bool), True)
+        if group in ALWAYS_SHOWN or not shown.n.suppressed:
+            rows.append(shown)
+    totals = grid.sum(axis=0).tolist()
+    rows.append(row(TOTAL, totals, mask.column_totals, mask.grand_total))
+    return tuple(rows)
