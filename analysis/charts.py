@@ -1,4 +1,4 @@
-"""Charts as SVG bytes, drawn on a ``Figure`` (never pyplot) so it is safe in a web process."""
+"""Charts as SVG or PNG bytes, drawn on a ``Figure`` (never pyplot): safe in a web process."""
 
 from __future__ import annotations
 
@@ -7,59 +7,197 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import matplotlib
+import matplotlib.patches
+import numpy as np
 from matplotlib.figure import Figure
 
-from analysis.movement import StepDistribution
+from analysis.suppression import Cell
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Hatching
-# tells the two series apart without colour at all.
-INTAKE_STYLE = {"color": "#0072B2", "hatch": ""}
-LATEST_STYLE = {"color": "#E69F00", "hatch": "//"}
+# Okabe–Ito blue: distinguishable with the common colour-vision deficiencies.
+LINE_COLOUR = "#0072B2"
+
+
+#: For stacked steps: a sequential, colour-blind-safe map; values are also labelled.
+STEP_COLOURS = "cividis"
+HIDDEN_STYLE = {"color": "#d9d9d9", "hatch": "xx", "edgecolor": "#595959"}
+#: Women and men differ in marker shape as well as colour, never colour alone.
+GROUP_STYLES = {
+    "woman": {"color": "#0072B2", "marker": "o"},
+    "man": {"color": "#D55E00", "marker": "s"},
+    "total": {"color": "#000000", "marker": "D"},
+}
 
 
 @dataclass(frozen=True)
-class DistributionLabels:
-    """Every word the chart shows, already translated by the caller."""
+class StackedBar:
+    label: str
+    #: One share per step; hidden cells are drawn together as one hatched "hidden" part.
+    shares: tuple[Cell, ...]
 
-    title_by_group: dict[str, str]
-    intake: str
-    latest: str
-    step_axis: str
+
+@dataclass(frozen=True)
+class StackLabels:
+    step: str
     share_axis: str
-    suppressed_mark: str = "–"
+    hidden: str
 
 
-def step_distribution_svg(distribution: StepDistribution, labels: DistributionLabels) -> bytes:
-    figure = Figure(figsize=(9, 3.8), layout="constrained")
-    axes_list = figure.subplots(1, len(distribution.groups), sharey=True, squeeze=False)[0]
-    positions = list(range(len(distribution.steps)))
-    width = 0.4
-    for axes, group in zip(axes_list, distribution.groups, strict=True):
-        for offset, moment, style, label in (
-            (-width / 2, "intake", INTAKE_STYLE, labels.intake),
-            (width / 2, "latest", LATEST_STYLE, labels.latest),
-        ):
-            cells = distribution.shares[moment][group]
-            heights = [0.0 if cell.suppressed else 100 * (cell.value or 0.0) for cell in cells]
-            bars = axes.bar(
-                [p + offset for p in positions], heights, width,
-                label=label, color=style["color"], hatch=style["hatch"], edgecolor="black",
-                linewidth=0.5,
-            )
+def stacked_distribution(
+    bars: list[StackedBar], steps: tuple[int, ...], labels: StackLabels
+) -> Figure:
+    """One 100 % bar per group and moment, a segment per step, lowest step first."""
+    figure = Figure(figsize=(9, 0.5 * len(bars) + 1.6), layout="constrained")
+    axes = figure.subplots()
+    colours = matplotlib.colormaps[STEP_COLOURS].resampled(len(steps))
+    positions = list(range(len(bars)))[::-1]
+    for position, bar in zip(positions, bars, strict=True):
+        left = 0.0
+        for index, (step, cell) in enumerate(zip(steps, bar.shares, strict=True)):
+            if cell.suppressed or not cell.value:
+                continue
+            width = 100 * cell.value
+            axes.barh(position, width, left=left, color=colours(index), edgecolor="white",
+                      label=f"{labels.step} {step}")
+            if width >= 6:
+                text_colour = "white" if index < len(steps) / 2 else "black"
+                axes.text(left + width / 2, position, str(step), ha="center", va="center",
+                          fontsize=8, color=text_colour)
+            left += width
+        if any(cell.suppressed for cell in bar.shares) and left < 99.5:
+            axes.barh(position, 100 - left, left=left, label=labels.hidden, **HIDDEN_STYLE)
+    axes.set_yticks(positions, [bar.label for bar in bars])
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(labels.share_axis)
+    handles, names = axes.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    axes.legend(unique.values(), unique.keys(), loc="upper center", ncols=4, fontsize=8,
+                bbox_to_anchor=(0.5, -0.25 if len(bars) < 5 else -0.12))
+    return figure
+
+
+def transition_heatmap(
+    steps: tuple[int, ...], counts: tuple[tuple[Cell, ...], ...], intake_axis: str,
+    latest_axis: str, suppressed_mark: str = "–",
+) -> Figure:
+    """Intake step (rows) × latest step (columns); hidden cells grey with a dash."""
+    figure = Figure(figsize=(6.5, 5.5), layout="constrained")
+    axes = figure.subplots()
+    values = np.array([[np.nan if c.suppressed else c.value for c in row] for row in counts],
+                      dtype=float)
+    axes.imshow(np.where(np.isnan(values), 0, values), cmap="Blues", origin="lower")
+    for i, row in enumerate(counts):
+        for j, cell in enumerate(row):
+            if cell.suppressed:
+                axes.add_patch(matplotlib.patches.Rectangle(
+                    (j - 0.5, i - 0.5), 1, 1, facecolor="#d9d9d9", edgecolor="white"))
+                text, colour = suppressed_mark, "black"
+            else:
+                peak = np.nanmax(values) if np.isfinite(values).any() else 0
+                text = f"{cell.value:g}"
+                colour = "white" if peak and cell.value > peak / 2 else "black"
+            axes.text(j, i, text, ha="center", va="center", fontsize=9, color=colour)
+    ticks = list(range(len(steps)))
+    axes.set_xticks(ticks, [str(s) for s in steps])
+    axes.set_yticks(ticks, [str(s) for s in steps])
+    axes.set_xlabel(latest_axis)
+    axes.set_ylabel(intake_axis)
+    # The diagonal is "no change": above it, a move up.
+    axes.plot([-0.5, len(steps) - 0.5], [-0.5, len(steps) - 0.5], color="black",
+              linewidth=0.6, linestyle="--")
+    return figure
+
+
+@dataclass(frozen=True)
+class IntervalPoint:
+    group: str
+    value: float
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class IntervalRow:
+    label: str
+    points: tuple[IntervalPoint, ...]
+    #: A reference line for this row, e.g. a target's goal.
+    goal: float | None = None
+
+
+def interval_chart(
+    rows: list[IntervalRow], group_labels: dict[str, str], axis: str,
+    reference: float | None = None, goal_label: str | None = None,
+) -> Figure:
+    """Estimates with 95 % intervals, a line per row and a marker shape per group."""
+    figure = Figure(figsize=(9, 0.7 * max(len(rows), 1) + 1.4), layout="constrained")
+    axes = figure.subplots()
+    groups = list(dict.fromkeys(p.group for row in rows for p in row.points))
+    offsets = {g: (i - (len(groups) - 1) / 2) * 0.22 for i, g in enumerate(groups)}
+    positions = list(range(len(rows)))[::-1]
+    for position, row in zip(positions, rows, strict=True):
+        for point in row.points:
+            style = GROUP_STYLES.get(point.group, GROUP_STYLES["total"])
+            y = position + offsets[point.group]
+            error = None
+            if point.low is not None and point.high is not None:
+                error = [[point.value - point.low], [point.high - point.value]]
+            axes.errorbar(point.value, y, xerr=error, fmt=style["marker"], color=style["color"],
+                          capsize=3, markersize=6, label=group_labels.get(point.group, point.group))
+        if row.goal is not None:
+            axes.plot([row.goal, row.goal], [position - 0.4, position + 0.4], color="black",
+                      linewidth=2, label=goal_label)
+    if reference is not None:
+        axes.axvline(reference, color="#595959", linewidth=0.8)
+    axes.set_yticks(positions, [row.label for row in rows])
+    axes.set_xlabel(axis)
+    axes.xaxis.grid(True, linewidth=0.3)
+    handles, names = axes.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    if unique:
+        axes.legend(unique.values(), unique.keys(), loc="best", fontsize=8)
+    return figure
+
+
+def monthly_chart(
+    months: tuple[str, ...], series: dict[str, dict[str, dict[str, Cell]]],
+    titles: dict[str, str], group_labels: dict[str, str], count_axis: str,
+    suppressed_mark: str = "–",
+) -> Figure:
+    """Per kind (enrolled, exited), women and men per month side by side."""
+    figure = Figure(figsize=(10, 3.2 * len(series)), layout="constrained")
+    axes_list = figure.subplots(len(series), 1, squeeze=False)[:, 0]
+    positions = np.arange(len(months))
+    for axes, (kind, per_month) in zip(axes_list, series.items(), strict=True):
+        for offset, group, hatch in ((-0.2, "woman", ""), (0.2, "man", "//")):
+            cells = [per_month[m][group] for m in months]
+            heights = [0 if c.suppressed else c.value for c in cells]
+            bars = axes.bar(positions + offset, heights, 0.4, hatch=hatch, edgecolor="black",
+                            linewidth=0.4, color=GROUP_STYLES[group]["color"],
+                            label=group_labels[group])
             for bar, cell in zip(bars, cells, strict=True):
                 if cell.suppressed:
-                    axes.annotate(
-                        labels.suppressed_mark, (bar.get_x() + bar.get_width() / 2, 0),
-                        ha="center", va="bottom", fontsize=9,
-                    )
-        axes.set_title(labels.title_by_group[group])
-        axes.set_xticks(positions, [str(step) for step in distribution.steps])
-        axes.set_xlabel(labels.step_axis)
+                    axes.annotate(suppressed_mark, (bar.get_x() + bar.get_width() / 2, 0),
+                                  ha="center", va="bottom", fontsize=8)
+        axes.set_title(titles[kind])
+        axes.set_xticks(positions, months, rotation=45, ha="right", fontsize=8)
+        axes.set_ylabel(count_axis)
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
-    axes_list[0].set_ylabel(labels.share_axis)
-    axes_list[0].legend(loc="upper left")
-    return _svg(figure)
+        axes.legend(loc="upper left", fontsize=8)
+    return figure
+
+
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def render(figure: Figure, fmt: str) -> bytes:
+    """The figure as SVG or PNG bytes: the same data always gives the same bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    buffer = BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    with matplotlib.rc_context({"svg.hashsalt": "stegvis"}):
+        figure.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -90,7 +228,7 @@ def progress_svg(occasions: list[str], series: list[ProgressSeries]) -> bytes:
         panel = series[index]
         heights = [math.nan if value is None else value for value in panel.values]
         axes.plot(positions, heights, marker="o", markersize=7, linewidth=2,
-                  color=INTAKE_STYLE["color"])
+                  color=LINE_COLOUR)
         for position, value in zip(positions, panel.values, strict=True):
             if value is not None:
                 axes.annotate(f"{value:g}", (position, value), textcoords="offset points",
@@ -102,12 +240,4 @@ def progress_svg(occasions: list[str], series: list[ProgressSeries]) -> bytes:
         axes.set_xticks(positions, occasions, rotation=30, ha="right", fontsize=8)
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
-    return _svg(figure)
-
-
-def _svg(figure: Figure) -> bytes:
-    buffer = BytesIO()
-    # Same data, same bytes: no timestamp, and element ids from a fixed salt.
-    with matplotlib.rc_context({"svg.hashsalt": "stegvis"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    return buffer.getvalue()
+    return render(figure, "svg")

@@ -326,3 +326,32 @@ def movement_breakdown(
             key, Cell.hidden() if mask.row_totals[index] else Cell(total), improved
         ))
     return MovementBreakdown(tuple(rows))
+
+
+@dataclass(frozen=True)
+class TransitionTable:
+    """How many went from each intake step to each latest step (everyone together)."""
+
+    steps: tuple[int, ...]
+    #: ``counts[i][j]``: intake step ``steps[i]``, latest step ``steps[j]``.
+    counts: tuple[tuple[Cell, ...], ...]
+
+
+def transition_table(
+    observations: Iterable[StepObservation], steps: Sequence[int], threshold: int
+) -> TransitionTable:
+    """Intake step × latest step, suppressed as a table with its row and column totals."""
+    index = {step: i for i, step in enumerate(steps)}
+    grid = np.zeros((len(steps), len(steps)), dtype=int)
+    for observation in observations:
+        if observation.movement is not None:
+            grid[index[observation.intake_step], index[observation.latest_step]] += 1
+    mask = suppression_mask(grid, threshold)
+    return TransitionTable(
+        tuple(steps),
+        tuple(
+            tuple(Cell.hidden() if mask.cells[i, j] else Cell(int(grid[i, j]))
+                  for j in range(len(steps)))
+            for i in range(len(steps))
+        ),
+    )

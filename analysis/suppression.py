@@ -9,6 +9,11 @@
    negative). Where the two agree the cell could be worked out, so one more
    neighbouring cell is hidden, and the audit runs again. Step 2 alone misses
    such cases, for instance zeros pinned down by non-negativity.
+
+A row or column nobody is in has no one to protect. Its cells are shown as
+hidden like every small cell, but it is left out of steps 2 and 3: otherwise the
+zeros of, say, an unused seventh step would force real figures elsewhere to be
+hidden, though the published totals tell anyone that the step is empty.
 """
 
 from __future__ import annotations
@@ -56,6 +61,24 @@ def suppression_mask(counts: np.ndarray | list[list[int]], threshold: int) -> Su
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
         raise ValueError("counts must be a two-dimensional table")
+    used_rows = np.flatnonzero(table.sum(axis=1) > 0)
+    used_columns = np.flatnonzero(table.sum(axis=0) > 0)
+    if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
+        return _mask(table, threshold)
+    cells = np.ones(table.shape, dtype=bool)
+    row_totals = np.ones(table.shape[0], dtype=bool)
+    column_totals = np.ones(table.shape[1], dtype=bool)
+    if used_rows.size == 0:
+        return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
+    inner = _mask(table[np.ix_(used_rows, used_columns)], threshold)
+    cells[np.ix_(used_rows, used_columns)] = inner.cells
+    row_totals[used_rows] = inner.row_totals
+    column_totals[used_columns] = inner.column_totals
+    return SuppressionMask(cells, row_totals, column_totals, inner.grand_total)
+
+
+def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
+    """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
     # Lay the table out with its margins so every line is handled the same way:
     # the last row holds column totals, the last column row totals.

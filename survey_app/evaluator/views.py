@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from analysis.charts import DistributionLabels, step_distribution_svg
+from analysis.charts import FORMATS, render
 from survey_app.evaluator import bp
+from survey_app.evaluator.charts import CHARTS
 from survey_app.evaluator.forms import ReportFilterForm
 from survey_app.services import clock, organisations, reporting
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
-from survey_app.templating import GROUP_LABELS
 
 
 def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
@@ -66,22 +65,23 @@ def report() -> str:
         form=form,
         scope=filters.scope,
         report=report_data,
-        chart_url=url_for(".step_distribution_chart", **_filter_arguments(filters)),
+        chart_url=lambda name, fmt="svg", **extra: url_for(
+            ".chart", name=name, fmt=fmt, **_filter_arguments(filters), **extra
+        ),
     )
 
 
-@bp.get("/charts/step-distribution.svg")
-def step_distribution_chart() -> Response:
+@bp.get("/charts/<name>.<fmt>")
+def chart(name: str, fmt: str) -> Response:
+    """One chart of the report, as SVG (shown on the page) or PNG; ``?download`` saves it."""
+    if name not in CHARTS or fmt not in FORMATS:
+        abort(404)
     _form, filters = chosen_filters()
-    distribution = reporting.step_distribution(
+    report_data = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"],
-        current_app.config["SUPPRESSION_THRESHOLD"],
+        current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
     )
-    labels = DistributionLabels(
-        title_by_group={group: str(GROUP_LABELS[group]) for group in distribution.groups},
-        intake=_("At intake"),
-        latest=_("Latest occasion"),
-        step_axis=_("Step"),
-        share_axis=_("Share of participants (%)"),
-    )
-    return Response(step_distribution_svg(distribution, labels), mimetype="image/svg+xml")
+    response = Response(render(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
+    if "download" in request.args:
+        response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
+    return response

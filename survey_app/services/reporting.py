@@ -14,12 +14,15 @@ from analysis import step_distribution as distribution_of
 from analysis.age import AGE_BAND_LABELS, age_band, age_range
 from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
 from analysis.domains import DomainChangeTable, DomainObservation, domain_change_table, domain_score
+from analysis.monthly import MonthlyTable, monthly_table, months_between
 from analysis.movement import (
     MovementBreakdown,
     MovementStatistics,
+    TransitionTable,
     improved_share_difference,
     movement_breakdown,
     movement_statistics,
+    transition_table,
 )
 from analysis.reliability import ReliableChangeTable, ScaleAnswers, reliable_change_table
 from analysis.statistics import ShareDifference
@@ -295,6 +298,34 @@ class EvaluatorReport:
     by_organisation: MovementBreakdown
     #: Reliable change on the whole self-assessment and on each multi-item domain.
     reliable_change: list[ReliableChangeTable]
+    #: Steps at intake and exit among those who answered both.
+    exit_distribution: StepDistribution
+    transitions: TransitionTable
+    monthly: MonthlyTable
+
+
+#: How far back the monthly figures reach.
+MONTHLY_SPAN = 24
+
+
+def monthly_report(filters: ReportFilters, today: date, threshold: int) -> MonthlyTable:
+    """Enrolments and exits per month by gender, from the first enrolment (at most
+    two years back, or the chosen period) to this month."""
+    rows = db.session.execute(
+        sa.select(Participant.enrolled_on, Participant.exited_on, Participant.gender)
+        .join(Participant.organisation)
+        .where(*filters.participant_conditions())
+    ).all()
+    last = min(filters.enrolled_to or today, today)
+    earliest = date(today.year - MONTHLY_SPAN // 12, today.month, 1)
+    first = max(filters.enrolled_from or earliest, earliest)
+    if rows:
+        first = max(first, min(enrolled for enrolled, _, _ in rows).replace(day=1))
+    events = {
+        "enrolled": [(enrolled, gender.value) for enrolled, _, gender in rows],
+        "exited": [(exited, gender.value) for _, exited, gender in rows if exited is not None],
+    }
+    return monthly_table(events, months_between(first, last) if rows else [], threshold)
 
 
 #: The whole self-assessment: every scored statement asked at intake, ladder aside.
@@ -381,6 +412,10 @@ def evaluator_report(
             table, threshold,
         ),
         reliable_change=reliable_change_tables(people, catalogue, threshold),
+        exit_distribution=distribution_of(completer_observations, ladder_steps(catalogue),
+                                          threshold),
+        transitions=transition_table(observations, ladder_steps(catalogue), threshold),
+        monthly=monthly_report(filters, today, threshold),
         movement=table,
         statistics=movement_statistics(observations, table),
         distribution=distribution_of(observations, ladder_steps(catalogue), threshold),

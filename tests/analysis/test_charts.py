@@ -1,34 +1,128 @@
+"""Charts: deterministic bytes, their words, and hidden figures never drawn as values."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
 
 from analysis import StepObservation, step_distribution
-from analysis.charts import DistributionLabels, step_distribution_svg
-
-LABELS = DistributionLabels(
-    title_by_group={"woman": "Kvinnor", "man": "Män"}, intake="Vid inskrivning",
-    latest="Senaste", step_axis="Steg", share_axis="Andel (%)",
+from analysis.charts import (
+    IntervalPoint,
+    IntervalRow,
+    StackedBar,
+    StackLabels,
+    interval_chart,
+    monthly_chart,
+    render,
+    stacked_distribution,
+    transition_heatmap,
 )
+from analysis.monthly import monthly_table, months_between
+from analysis.movement import transition_table
+from analysis.suppression import Cell
+
+LABELS = StackLabels(step="Steg", share_axis="Andel (%)", hidden="Dolt")
 
 
 def sample(women: int, men: int):
     people = [StepObservation(f"w{i}", "woman", 1 + i % 3, 2 + i % 4) for i in range(women)]
     people += [StepObservation(f"m{i}", "man", 2 + i % 2, 2 + i % 3) for i in range(men)]
-    return step_distribution(people, range(1, 8), threshold=5)
+    return people
 
 
-def test_the_chart_is_deterministic_svg_with_its_labels():
-    svg = step_distribution_svg(sample(30, 30), LABELS)
-    assert svg == step_distribution_svg(sample(30, 30), LABELS)
+def stacked(women: int, men: int) -> bytes:
+    # Both genders on the same steps, so no small cell forces others to be hidden.
+    people = [StepObservation(f"w{i}", "woman", 1 + i % 3, 2 + i % 3) for i in range(women)]
+    people += [StepObservation(f"m{i}", "man", 1 + i % 3, 2 + i % 3) for i in range(men)]
+    distribution = step_distribution(people, range(1, 8), threshold=5)
+    bars = [StackedBar(f"{group} {moment}", distribution.shares[moment][group])
+            for group in ("woman", "man") for moment in ("intake", "latest")]
+    return render(stacked_distribution(bars, distribution.steps, LABELS), "svg")
+
+
+def text_of(svg: bytes) -> str:
     root = ET.fromstring(svg)  # noqa: S314 - our own chart, not untrusted input
     assert root.tag.endswith("svg")
-    text = svg.decode("utf-8")
-    for label in ("Kvinnor", "Män", "Vid inskrivning", "Senaste", "Steg"):
+    return svg.decode("utf-8")
+
+
+def test_the_stacked_chart_is_deterministic_and_labelled():
+    svg = stacked(120, 120)
+    assert svg == stacked(120, 120)
+    text = text_of(svg)
+    for label in ("woman intake", "man latest", "Steg 1", "Steg 4", "Andel (%)"):
         assert label in text
 
 
-def test_suppressed_bars_are_marked_not_drawn_as_zero():
-    distribution = sample(3, 30)  # three women: every women's bar is hidden
-    assert all(cell.suppressed for cell in distribution.shares["intake"]["woman"])
-    svg = step_distribution_svg(distribution, LABELS).decode("utf-8")
-    assert "–" in svg
+def test_hidden_shares_are_one_hatched_part_not_values():
+    text = text_of(stacked(3, 30))  # three women: all their shares hidden
+    assert "Dolt" in text
+
+
+def test_png_has_the_png_signature_and_unknown_formats_are_refused():
+    distribution = step_distribution(sample(30, 30), range(1, 8), threshold=5)
+    figure = stacked_distribution(
+        [StackedBar("w", distribution.shares["intake"]["woman"])], distribution.steps, LABELS)
+    assert render(figure, "png").startswith(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(ValueError, match="unknown chart format"):
+        render(figure, "gif")
+
+
+def test_heatmap_marks_hidden_cells_with_a_dash():
+    table = transition_table(sample(30, 30), range(1, 8), threshold=5)
+    assert any(cell.suppressed for row in table.counts for cell in row)
+    text = text_of(render(transition_heatmap(table.steps, table.counts, "In", "Ut"), "svg"))
+    assert "–" in text and "In" in text and "Ut" in text
+
+
+def test_interval_and_monthly_charts_render_their_words():
+    rows = [IntervalRow("Hälsa", (IntervalPoint("woman", 0.5, 0.1, 0.9),
+                                  IntervalPoint("man", 0.2, None, None)), goal=0.4)]
+    text = text_of(render(interval_chart(rows, {"woman": "Kvinnor", "man": "Män"}, "Förändring",
+                                         goal_label="Mål"), "svg"))
+    for word in ("Hälsa", "Kvinnor", "Män", "Förändring", "Mål"):
+        assert word in text
+    months = tuple(months_between(date(2026, 1, 1), date(2026, 3, 1)))
+    assert months == ("2026-01", "2026-02", "2026-03")
+    cells = {m: {"woman": Cell(6), "man": Cell.hidden(), "total": Cell(9)} for m in months}
+    text = text_of(render(monthly_chart(months, {"enrolled": cells}, {"enrolled": "Inskrivna"},
+                                        {"woman": "Kvinnor", "man": "Män"}, "Antal"), "svg"))
+    assert "Inskrivna" in text and "–" in text
+
+
+def test_transition_counts_by_hand():
+    # Five on every path between steps 2–4, three more from 2 to 3; one not measurable.
+    people, number = [], 0
+    for start in (2, 3, 4):
+        for end in (2, 3, 4):
+            extra = 3 if (start, end) == (2, 3) else 0
+            for _ in range(5 + extra):
+                people.append(StepObservation(number, "woman", start, end))
+                number += 1
+    people.append(StepObservation(number, "man", 5, None))
+    table = transition_table(people, (2, 3, 4), threshold=5)
+    assert [[cell.value for cell in row] for row in table.counts] == [
+        [5, 8, 5], [5, 5, 5], [5, 5, 5]
+    ]
+    sparse = transition_table(people[:13], range(1, 8), threshold=5)
+    assert sparse.counts[0][0].suppressed  # zero is a small cell: hidden, never 0
+
+
+def test_monthly_counts_are_suppressed_with_their_totals():
+    months = months_between(date(2026, 1, 15), date(2026, 3, 2))
+    per_month = {1: (7, 6), 2: (6, 2), 3: (8, 7)}  # (women, men)
+    events = {"enrolled": [
+        (date(2026, month, 1), gender)
+        for month, (women, men) in per_month.items()
+        for gender, count in (("woman", women), ("man", men))
+        for _ in range(count)
+    ]}
+    table = monthly_table(events, months, threshold=5)
+    counts = table.counts["enrolled"]
+    assert (counts["2026-03"]["woman"].value, counts["2026-03"]["man"].value) == (8, 7)
+    assert counts["2026-03"]["total"].value == 15
+    # Two men in February: hidden, and with them enough others that none can be worked out.
+    assert counts["2026-02"]["man"].suppressed and counts["2026-02"]["woman"].suppressed
+    assert counts["2026-01"]["woman"].suppressed

@@ -18,13 +18,19 @@ tables = st.tuples(st.integers(1, 5), st.integers(1, 6)).flatmap(
 
 
 def lines_with_totals(table: np.ndarray, mask):
-    rows, columns = table.shape
-    for r in range(rows):
-        yield table[r], mask.cells[r], table[r].sum(), mask.row_totals[r]
-    for c in range(columns):
-        yield table[:, c], mask.cells[:, c], table[:, c].sum(), mask.column_totals[c]
-    yield table.sum(axis=1), mask.row_totals, table.sum(), mask.grand_total
-    yield table.sum(axis=0), mask.column_totals, table.sum(), mask.grand_total
+    """Every line with its total, leaving out the parts that lie in an empty row or
+    column: nobody is there to protect (see analysis.suppression)."""
+    used_rows, used_columns = table.sum(axis=1) > 0, table.sum(axis=0) > 0
+    for r in np.flatnonzero(used_rows):
+        yield (table[r][used_columns], mask.cells[r][used_columns], table[r].sum(),
+               mask.row_totals[r])
+    for c in np.flatnonzero(used_columns):
+        yield (table[:, c][used_rows], mask.cells[:, c][used_rows], table[:, c].sum(),
+               mask.column_totals[c])
+    yield (table.sum(axis=1)[used_rows], mask.row_totals[used_rows], table.sum(),
+           mask.grand_total)
+    yield (table.sum(axis=0)[used_columns], mask.column_totals[used_columns], table.sum(),
+           mask.grand_total)
 
 
 @settings(max_examples=150, deadline=None)
@@ -109,9 +115,15 @@ def test_no_hidden_cell_can_be_worked_out_from_the_published_table():
         threshold = int(rng.integers(3, 8))
         mask = suppression_mask(table, threshold)
         rows, columns = table.shape
-        hidden_cells = [tuple(p) for p in np.argwhere(mask.cells)]
-        hidden_cells += [(r, columns) for r in np.flatnonzero(mask.row_totals)]
-        hidden_cells += [(rows, c) for c in np.flatnonzero(mask.column_totals)]
+        # Rows and columns nobody is in protect no one (see analysis.suppression).
+        empty_rows = set(np.flatnonzero(table.sum(axis=1) == 0))
+        empty_columns = set(np.flatnonzero(table.sum(axis=0) == 0))
+        hidden_cells = [(r, c) for r, c in np.argwhere(mask.cells)
+                        if r not in empty_rows and c not in empty_columns]
+        hidden_cells += [(r, columns) for r in np.flatnonzero(mask.row_totals)
+                         if r not in empty_rows]
+        hidden_cells += [(rows, c) for c in np.flatnonzero(mask.column_totals)
+                         if c not in empty_columns]
         if mask.grand_total:
             hidden_cells.append((rows, columns))
         for cell in hidden_cells:
@@ -130,6 +142,14 @@ def test_a_zero_pinned_down_by_non_negativity_is_protected():
     mask = suppression_mask(table, 5)
     low, high = possible_range(table, mask, (1, 1))
     assert high - low >= 1
+
+
+def test_an_empty_step_does_not_hide_real_figures():
+    # Nobody on steps 3 and 4: their zeros are hidden but force nothing else.
+    mask = suppression_mask([[40, 30, 0, 0], [25, 35, 0, 0]], threshold=5)
+    assert mask.cells.tolist() == [[False, False, True, True], [False, False, True, True]]
+    assert mask.column_totals.tolist() == [False, False, True, True]
+    assert not mask.row_totals.any() and not mask.grand_total
 
 
 def test_empty_tables_are_handled():

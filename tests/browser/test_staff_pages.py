@@ -117,7 +117,8 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     log_in(page, live_server, evaluator.email)
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Förändring per område").is_visible()
-    assert page.locator("img").evaluate("image => image.naturalWidth") > 0  # the chart drew
+    widths = page.locator("img").evaluate_all("images => images.map(i => i.naturalWidth)")
+    assert len(widths) == 5 and all(width > 0 for width in widths)  # every chart drew
     assert_no_violations(page)
     page.close()
 

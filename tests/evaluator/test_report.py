@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -82,14 +84,24 @@ def test_a_subproject_can_be_chosen_within_scope(evaluator_client):
     assert evaluator_client.get("/evaluator/?organisation=abc").status_code == 404
 
 
-def test_the_chart_is_an_svg_image_with_a_text_alternative(evaluator_client):
+def test_every_chart_is_an_image_with_a_text_alternative_and_downloads(evaluator_client):
     page = evaluator_client.get("/evaluator/").get_data(as_text=True)
-    assert 'alt="Stapeldiagram över andelen kvinnor och andelen män' in page
-    chart_url = page.split('<img src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    chart = evaluator_client.get(chart_url)
-    assert chart.status_code == 200
-    assert chart.mimetype == "image/svg+xml"
-    assert b"Kvinnor" in chart.data and b"Vid inskrivning" in chart.data
+    images = re.findall(r'<img src="([^"]+)" width="\d+" height="\d+" alt="([^"]+)"', page)
+    names = [re.search(r"/charts/(\w+)\.svg", url).group(1) for url, _ in images]
+    assert sorted(names) == ["domains", "monthly", "steps", "targets", "transitions"]
+    assert all("samma siffror" in alt.lower() for _, alt in images)  # the numbers: in a table
+    for url, _ in images:
+        url = url.replace("&amp;", "&")
+        chart = evaluator_client.get(url)
+        assert (chart.status_code, chart.mimetype) == (200, "image/svg+xml")
+        ET.fromstring(chart.data)  # noqa: S314 - our own chart
+        png = evaluator_client.get(url.replace(".svg", ".png") + "&download=1")
+        assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+        assert png.headers["Content-Disposition"].startswith("attachment; filename=")
+    steps = evaluator_client.get(images[names.index("steps")][0].replace("&amp;", "&")).data
+    assert b"Kvinnor, inskrivning" in steps
+    assert evaluator_client.get("/evaluator/charts/steps.gif").status_code == 404
+    assert evaluator_client.get("/evaluator/charts/secrets.svg").status_code == 404
 
 
 def test_the_report_shows_tests_and_attrition(evaluator_client):

@@ -1,0 +1,95 @@
+"""The report's charts: which figures, in which words. Drawing is in ``analysis.charts``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from matplotlib.figure import Figure
+
+from analysis.charts import (
+    IntervalPoint,
+    IntervalRow,
+    StackedBar,
+    StackLabels,
+    interval_chart,
+    monthly_chart,
+    stacked_distribution,
+    transition_heatmap,
+)
+from survey_app.services import targets
+from survey_app.services.reporting import EvaluatorReport
+from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS
+
+GENDER_GROUPS = ("woman", "man")
+
+
+def _group_labels() -> dict[str, str]:
+    return {group: str(label) for group, label in GROUP_LABELS.items()}
+
+
+def steps_chart(report: EvaluatorReport) -> Figure:
+    moments = (
+        (_("intake"), report.distribution.shares["intake"]),
+        (_("latest"), report.distribution.shares["latest"]),
+        (_("exit"), report.exit_distribution.shares["latest"]),
+    )
+    bars = [
+        StackedBar(f"{GROUP_LABELS[group]}, {moment}", shares[group])
+        for group in GENDER_GROUPS
+        for moment, shares in moments
+    ]
+    labels = StackLabels(step=_("Step"), share_axis=_("Share of participants (%)"),
+                         hidden=_("Hidden (small groups)"))
+    return stacked_distribution(bars, report.distribution.steps, labels)
+
+
+def transitions_chart(report: EvaluatorReport) -> Figure:
+    return transition_heatmap(report.transitions.steps, report.transitions.counts,
+                              _("Step at intake"), _("Step at the latest occasion"))
+
+
+def domains_chart(report: EvaluatorReport) -> Figure:
+    rows = []
+    for domain in report.domains.domains:
+        points = []
+        for group in GENDER_GROUPS:
+            change = report.domains.rows[domain][group].change
+            if change is not None and change.mean is not None:
+                ci = change.mean_ci
+                points.append(IntervalPoint(group, change.mean, ci.low if ci else None,
+                                            ci.high if ci else None))
+        rows.append(IntervalRow(str(DOMAIN_LABELS.get(domain, domain)), tuple(points)))
+    return interval_chart(rows, _group_labels(), _("Mean change in score (95 % CI)"),
+                          reference=0.0)
+
+
+def targets_chart(report: EvaluatorReport) -> Figure:
+    rows = []
+    for judged in report.targets:
+        points = []
+        for group in GENDER_GROUPS:
+            shown = judged.result.group(group)
+            if shown.interval is not None and shown.interval.ci is not None:
+                ci = shown.interval.ci
+                points.append(IntervalPoint(group, 100 * (shown.interval.share or 0),
+                                            100 * ci.low, 100 * ci.high))
+        rows.append(IntervalRow(targets.current_label(judged.definition), tuple(points),
+                                goal=100 * judged.definition.goal))
+    return interval_chart(rows, _group_labels(), _("Share reaching the target (%, 95 % CI)"),
+                          goal_label=_("Goal"))
+
+
+def monthly(report: EvaluatorReport) -> Figure:
+    titles = {"enrolled": _("Enrolled per month"), "exited": _("Exited per month")}
+    return monthly_chart(report.monthly.months, report.monthly.counts, titles,
+                         _group_labels(), _("Participants"))
+
+
+CHARTS: dict[str, Callable[[EvaluatorReport], Figure]] = {
+    "steps": steps_chart,
+    "transitions": transitions_chart,
+    "domains": domains_chart,
+    "targets": targets_chart,
+    "monthly": monthly,
+}
