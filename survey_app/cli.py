@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from analysis.age import AGE_BAND_LABELS
 from survey_app.config import ensure_secret_key_file
+from survey_app.evaluator.export import report_html
 from survey_app.extensions import db
 from survey_app.models import Gender, IncomeSource, Occupation, Organisation, Participant, Role
 from survey_app.services import (
@@ -181,8 +182,8 @@ def issue_link(code: str) -> None:
               help="Only participants of this age at enrolment.")
 @click.option("--questionnaire-version", type=int,
               help="Only answers given on this version of the questionnaire.")
-@click.option("--format", "output_format", type=click.Choice(["json"]), default="json",
-              show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["json", "html"]), default="json",
+              show_default=True, help="json: the documented document; html: one printable file.")
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write; standard output by default.")
 @with_appcontext
@@ -202,6 +203,9 @@ def report_command(
     report = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"], threshold, clock.today()
     )
+    if output_format == "html":
+        out.write(report_html(report, filters, clock.today().isoformat()))
+        return
     document = report_document(report, filters, threshold)
     json.dump(document, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -65,8 +65,11 @@ def report() -> str:
         form=form,
         scope=filters.scope,
         report=report_data,
-        chart_url=lambda name, fmt="svg", **extra: url_for(
-            ".chart", name=name, fmt=fmt, **_filter_arguments(filters), **extra
+        filters=filters,
+        chart_src=lambda name: url_for(".chart", name=name, fmt="svg",
+                                       **_filter_arguments(filters)),
+        chart_download=lambda name, fmt: url_for(
+            ".chart", name=name, fmt=fmt, download=1, **_filter_arguments(filters)
         ),
     )
 

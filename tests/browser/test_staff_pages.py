@@ -123,3 +123,16 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     page.close()
 
 
+
+
+def test_the_html_export_passes_axe(browser, app, staff, runner, tmp_path):
+    out = tmp_path / "report.html"
+    result = runner.invoke(args=["report", "--scope", "MIA", "--format", "html",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(locale="sv-SE")
+    page.goto(out.as_uri())
+    widths = page.locator("img").evaluate_all("images => images.map(i => i.naturalWidth)")
+    assert len(widths) == 5 and all(width > 0 for width in widths)
+    assert_no_violations(page)
+    page.close()

@@ -149,3 +149,17 @@ def test_a_questionnaire_version_filter_counts_only_answers_on_it(app, runner):
         "filters": report(runner)["filters"] | {"questionnaire_version": 1}}
     none = report(runner, "--questionnaire-version", "2")["step_movement"]["groups"]
     assert none["women"]["n"]["suppressed"]
+
+
+def test_the_html_report_is_one_file_with_tables_and_charts_inside(app, runner, tmp_path):
+    make_cohorts()
+    out = tmp_path / "report.html"
+    result = runner.invoke(args=["report", "--scope", HOME, "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and f"Stegförflyttning: {HOME}" in page
+    assert page.count('src="data:image/svg+xml;base64,') == 5
+    # Nothing is fetched from anywhere: no links to stylesheets, scripts or images.
+    assert "<link" not in page and "<script" not in page and 'src="http' not in page
+    assert "Projektmål" in page and "Ladda ner" not in page
+    assert page.count("<table") >= 8
