@@ -19,6 +19,8 @@ from scipy import stats
 MIN_N_FOR_TESTS = 10
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 4999
+#: Resamples drawn at once: bounds memory to this × n values, whatever n is.
+BOOTSTRAP_BATCH = 250
 #: Fixed so that a report shows the same intervals every time it is drawn.
 BOOTSTRAP_SEED = 20_261_123
 #: |RCI| above this is change larger than measurement error (two-sided 5 %).
@@ -100,6 +102,7 @@ def _bootstrap(
         result = stats.bootstrap(
             samples, statistic, confidence_level=CONFIDENCE, n_resamples=BOOTSTRAP_RESAMPLES,
             method=method, rng=np.random.default_rng(seed), vectorized=True,
+            batch=BOOTSTRAP_BATCH,
         )
     low, high = result.confidence_interval
     if not (math.isfinite(low) and math.isfinite(high)):
