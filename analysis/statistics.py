@@ -21,6 +21,10 @@ CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 4999
 #: Resamples drawn at once: bounds memory to this × n values, whatever n is.
 BOOTSTRAP_BATCH = 250
+#: BCa's acceleration comes from a jackknife whose cost grows with n²; above this
+#: many differences the percentile interval is used instead (and named as such).
+#: With thousands of participants the two agree closely.
+BCA_MAX_N = 5000
 #: Fixed so that a report shows the same intervals every time it is drawn.
 BOOTSTRAP_SEED = 20_261_123
 #: |RCI| above this is change larger than measurement error (two-sided 5 %).
@@ -138,7 +142,7 @@ def paired_change(
         mean_ci = Interval(mean, mean, same)
         median_ci = Interval(median, median, same)
     else:
-        mean_ci = _bootstrap((d,), np.mean, "BCa", seed)
+        mean_ci = _bootstrap((d,), np.mean, "BCa" if d.size <= BCA_MAX_N else "percentile", seed)
         # BCa degenerates on the median of ordinal steps; percentile does not.
         median_ci = _bootstrap((d,), np.median, "percentile", seed)
 

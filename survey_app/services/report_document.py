@@ -40,7 +40,8 @@ METHODS = {
                    "approximation as stated per figure",
     "effect_size": "matched-pairs rank-biserial correlation (zero differences dropped)",
     "sign_test": "exact binomial test of moved up against moved down",
-    "intervals": "95 % bootstrap: BCa for means, percentile for medians",
+    "intervals": "95 % bootstrap: BCa for means (percentile above 5000 participants, where "
+                 "BCa's jackknife becomes too costly), percentile for medians",
     "group_comparison": "Mann–Whitney U, two-sided, with Cliff's delta (bootstrap percentile "
                         "interval)",
     "domain_score": "mean of answered scored items when at least half are answered; "

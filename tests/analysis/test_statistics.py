@@ -153,3 +153,15 @@ def test_reliable_change_index_by_hand():
     assert small.index == pytest.approx(1.581139, abs=1e-6) and not small.reliable
     with pytest.raises(ValueError):
         reliable_change(1, 2, sd_before=1.0, reliability=1.0)
+
+
+def test_large_groups_use_percentile_intervals_that_match_normal_theory():
+    # Above BCA_MAX_N the O(n²) jackknife of BCa is skipped. With this many
+    # differences the bootstrap interval must agree with mean ± 1.96·s/√n.
+    rng = np.random.default_rng(7)
+    differences = rng.integers(-2, 4, 6000).astype(float)
+    change = paired_change(differences.tolist())
+    assert "percentile" in change.mean_ci.method
+    half_width = 1.959964 * differences.std(ddof=1) / math.sqrt(differences.size)
+    assert change.mean_ci.low == pytest.approx(differences.mean() - half_width, abs=0.005)
+    assert change.mean_ci.high == pytest.approx(differences.mean() + half_width, abs=0.005)
