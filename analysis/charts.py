@@ -70,6 +70,9 @@ def stacked_distribution(
     axes.set_xlabel(labels.share_axis)
     handles, names = axes.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
+    # Steps in order, the hidden part last, whatever order the bars drew them in.
+    order = [f"{labels.step} {step}" for step in steps] + [labels.hidden]
+    unique = {name: unique[name] for name in order if name in unique}
     axes.legend(unique.values(), unique.keys(), loc="upper center", ncols=4, fontsize=8,
                 bbox_to_anchor=(0.5, -0.25 if len(bars) < 5 else -0.12))
     return figure
@@ -126,6 +129,7 @@ class IntervalRow:
 def interval_chart(
     rows: list[IntervalRow], group_labels: dict[str, str], axis: str,
     reference: float | None = None, goal_label: str | None = None,
+    limits: tuple[float, float] | None = None,
 ) -> Figure:
     """Estimates with 95 % intervals, a line per row and a marker shape per group."""
     figure = Figure(figsize=(9, 0.7 * max(len(rows), 1) + 1.4), layout="constrained")
@@ -149,6 +153,8 @@ def interval_chart(
         axes.axvline(reference, color="#595959", linewidth=0.8)
     axes.set_yticks(positions, [row.label for row in rows])
     axes.set_xlabel(axis)
+    if limits is not None:
+        axes.set_xlim(*limits)
     axes.xaxis.grid(True, linewidth=0.3)
     handles, names = axes.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))

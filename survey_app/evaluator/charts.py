@@ -77,7 +77,7 @@ def targets_chart(report: EvaluatorReport) -> Figure:
         rows.append(IntervalRow(targets.current_label(judged.definition), tuple(points),
                                 goal=100 * judged.definition.goal))
     return interval_chart(rows, _group_labels(), _("Share reaching the target (%, 95 % CI)"),
-                          goal_label=_("Goal"))
+                          goal_label=_("Goal"), limits=(0, 100))
 
 
 def monthly(report: EvaluatorReport) -> Figure:
