@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import best_of
 
 from analysis import StepObservation, movement_table, step_distribution
 
@@ -30,15 +29,6 @@ def observations(n: int, seed: int = 1) -> list[StepObservation]:
         latest = min(7, max(1, (intake or 3) + rng.randint(-1, 2))) if rng.random() > 0.2 else None
         people.append(StepObservation(i, rng.choices(GENDERS, [50, 46, 2, 2])[0], intake, latest))
     return people
-
-
-def best_of(repeat: int, work: Callable[..., object], *args: object) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work(*args)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def baseline(people: list[StepObservation]) -> None:

@@ -23,9 +23,9 @@ import statistics
 import time
 import tracemalloc
 import warnings
-from collections.abc import Callable
 
 import numpy as np
+from timing import best_of
 
 from analysis import StepObservation, movement_table
 from analysis.domains import DomainObservation, domain_change_table
@@ -121,15 +121,6 @@ def with_pandas(data: dict[str, np.ndarray]) -> object:
     change = domains.groupby("gender").apply(lambda g: g.drop(columns="gender").mean(),
                                              include_groups=False)
     return movement, change
-
-
-def best_of(repeat: int, work: Callable[..., object], *args: object) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work(*args)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def main() -> None:

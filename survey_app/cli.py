@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO, NoReturn
 
 import click
@@ -28,7 +28,6 @@ from survey_app.services import (
     links,
     organisations,
     reporting,
-    schedule,
     targets,
     users,
 )
@@ -162,12 +161,10 @@ def issue_link(code: str) -> None:
     participant = db.session.scalar(sa.select(Participant).where(Participant.code == code))
     if participant is None:
         _fail(f"No participant with code {code!r}.")
-    planned = schedule.current(participant, clock.today())
-    if planned is None:
-        _fail(f"{code} has no occasion to answer right now.")
-    occasion = schedule.ensure_stored(participant, planned)
-    lifetime = timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
-    token = links.issue(occasion, clock.now(), lifetime)
+    try:
+        _occasion, token = invitations.fresh_link(participant, clock.now(), clock.today())
+    except ServiceError as error:
+        _fail(error.message)
     db.session.commit()
     click.echo(links.survey_url(current_app.config["BASE_URL"], token))
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -20,7 +18,7 @@ from survey_app.coach.progress_chart import progress_chart
 from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
-from survey_app.models import Participant
+from survey_app.models import Occasion, Participant
 from survey_app.services import (
     ServiceError,
     audit,
@@ -98,26 +96,29 @@ def _participant_page(person: Participant) -> str:
     )
 
 
-def _current_or_back(person: Participant) -> schedule.PlannedOccasion | WerkzeugResponse:
-    planned = schedule.current(person, clock.today())
-    if not ActionForm().validate_on_submit() or planned is None:
-        flash(_("Nothing is due right now, so no link was made."))
-        return redirect(url_for(".participant", participant_id=person.id))
-    return planned
+def _fresh_link(person: Participant, action: str) -> tuple[Occasion, str] | WerkzeugResponse:
+    """A new link for the open occasion, audited as ``action``; or back to the page."""
+    back = redirect(url_for(".participant", participant_id=person.id))
+    if not ActionForm().validate_on_submit():
+        return back
+    try:
+        occasion, token = invitations.fresh_link(person, clock.now(), clock.today())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message))
+        return back
+    audit.record(current_user, action, occasion)
+    db.session.commit()
+    return occasion, token
 
 
 @bp.post("/participants/<int:participant_id>/link")
 def issue_link(participant_id: int) -> str | WerkzeugResponse:
     person = get_participant_or_404(participant_id, current_user)
-    planned = _current_or_back(person)
-    if not isinstance(planned, schedule.PlannedOccasion):
-        return planned
-    occasion = schedule.ensure_stored(person, planned)
-    token = links.issue(
-        occasion, clock.now(), timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
-    )
-    audit.record(current_user, "issue_link", occasion)
-    db.session.commit()
+    fresh = _fresh_link(person, "issue_link")
+    if not isinstance(fresh, tuple):
+        return fresh
+    occasion, token = fresh
     url = links.survey_url(current_app.config["BASE_URL"], token)
     # The token exists only in this response: it is never stored in clear.
     return render_template(
@@ -146,15 +147,10 @@ def start_on_tablet(participant_id: int) -> WerkzeugResponse:
     """Hand this device to the participant: the coach is logged out first, so nothing
     of the coach's pages can be reached from the participant's questionnaire."""
     person = get_participant_or_404(participant_id, current_user)
-    planned = _current_or_back(person)
-    if not isinstance(planned, schedule.PlannedOccasion):
-        return planned
-    occasion = schedule.ensure_stored(person, planned)
-    token = links.issue(
-        occasion, clock.now(), timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
-    )
-    audit.record(current_user, "start_on_tablet", occasion)
-    db.session.commit()
+    fresh = _fresh_link(person, "start_on_tablet")
+    if not isinstance(fresh, tuple):
+        return fresh
+    _occasion, token = fresh
     logout_user()
     session.clear()
     session[KIOSK_SESSION_KEY] = True

@@ -48,6 +48,18 @@ def link_message(address: str, language: str, url: str, expires_on: date) -> Mes
         )
 
 
+def fresh_link(participant: Participant, now: datetime, today: date) -> tuple[Occasion, str]:
+    """A new link for the participant's open occasion; the previous one dies at once.
+
+    The token is returned only here: only its hash is stored.
+    """
+    planned = schedule.current(participant, today)
+    if planned is None:
+        raise ServiceError(_l("Nothing is due right now, so no link was made."))
+    occasion = schedule.ensure_stored(participant, planned)
+    return occasion, links.issue(occasion, now, _link_lifetime())
+
+
 def email_link(
     participant: Participant, actor: User | None, now: datetime, today: date
 ) -> Occasion:
@@ -59,11 +71,7 @@ def email_link(
     address = participant.email
     if not address:
         raise ServiceError(_l("There is no e-mail address for this participant."))
-    planned = schedule.current(participant, today)
-    if planned is None:
-        raise ServiceError(_l("Nothing is due right now, so there is no link to send."))
-    occasion = schedule.ensure_stored(participant, planned)
-    token = links.issue(occasion, now, _link_lifetime())
+    occasion, token = fresh_link(participant, now, today)
     url = links.survey_url(current_app.config["BASE_URL"], token)
     expires_on = (now + _link_lifetime()).astimezone(clock.LOCAL_ZONE).date()
     try:
