@@ -8,23 +8,18 @@ interval on a handful of participants misleads more than it informs.
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from analysis import bootstrap
+from analysis.bootstrap import cliffs_delta
+
 MIN_N_FOR_TESTS = 10
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 4999
-#: Resamples drawn at once: bounds memory to this × n values, whatever n is.
-BOOTSTRAP_BATCH = 250
-#: BCa's acceleration comes from a jackknife whose cost grows with n²; above this
-#: many differences the percentile interval is used instead (and named as such).
-#: With thousands of participants the two agree closely.
-BCA_MAX_N = 5000
 #: Fixed so that a report shows the same intervals every time it is drawn.
 BOOTSTRAP_SEED = 20_261_123
 #: |RCI| above this is change larger than measurement error (two-sided 5 %).
@@ -96,22 +91,16 @@ def _too_few(n: int, min_n: int) -> str | None:
 
 
 def _bootstrap(
-    samples: tuple[np.ndarray, ...], statistic: Callable[..., Any], method: str, seed: int
+    samples: tuple[np.ndarray, ...], statistic: bootstrap.Statistic, method: str, seed: int
 ) -> Interval | None:
-    with warnings.catch_warnings():
-        # Degenerate resamples (all values equal) make BCa undefined; scipy warns
-        # and returns NaN, which is reported as "no interval" instead.
-        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        result = stats.bootstrap(
-            samples, statistic, confidence_level=CONFIDENCE, n_resamples=BOOTSTRAP_RESAMPLES,
-            method=method, rng=np.random.default_rng(seed), vectorized=True,
-            batch=BOOTSTRAP_BATCH,
-        )
-    low, high = result.confidence_interval
-    if not (math.isfinite(low) and math.isfinite(high)):
+    result = bootstrap.interval(
+        samples, statistic, method, confidence=CONFIDENCE, resamples=BOOTSTRAP_RESAMPLES,
+        seed=seed,
+    )
+    if result is None:
         return None
-    return Interval(float(low), float(high), f"bootstrap {method}, {BOOTSTRAP_RESAMPLES} resamples")
+    return Interval(result.low, result.high,
+                    f"bootstrap {result.method}, {BOOTSTRAP_RESAMPLES} resamples")
 
 
 def rank_biserial(differences: Sequence[float]) -> float | None:
@@ -142,9 +131,9 @@ def paired_change(
         mean_ci = Interval(mean, mean, same)
         median_ci = Interval(median, median, same)
     else:
-        mean_ci = _bootstrap((d,), np.mean, "BCa" if d.size <= BCA_MAX_N else "percentile", seed)
+        mean_ci = _bootstrap((d,), bootstrap.MEAN, "BCa", seed)
         # BCa degenerates on the median of ordinal steps; percentile does not.
-        median_ci = _bootstrap((d,), np.median, "percentile", seed)
+        median_ci = _bootstrap((d,), bootstrap.MEDIAN, "percentile", seed)
 
     if np.all(d == 0):
         wilcoxon = TestResult(None, None, "Wilcoxon signed-rank", "all differences are zero")
@@ -167,19 +156,6 @@ def paired_change(
     return PairedChange(n, mean, median, mean_ci, median_ci, wilcoxon, rank_biserial(d), sign)
 
 
-def cliffs_delta(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Cliff's delta via ranks, 2U/(n₁n₂) − 1; vectorised along ``axis`` for the bootstrap.
-
-    Ranking is O(n log n), where counting every pair would be O(n₁n₂).
-    """
-    first = np.moveaxis(np.asarray(first, dtype=float), axis, -1)
-    second = np.moveaxis(np.asarray(second, dtype=float), axis, -1)
-    n1, n2 = first.shape[-1], second.shape[-1]
-    ranks = stats.rankdata(np.concatenate([first, second], axis=-1), axis=-1)
-    u_first = ranks[..., :n1].sum(axis=-1) - n1 * (n1 + 1) / 2
-    return 2 * u_first / (n1 * n2) - 1
-
-
 def group_difference(
     first: Sequence[float], second: Sequence[float], min_n: int = MIN_N_FOR_TESTS,
     seed: int = BOOTSTRAP_SEED,
@@ -195,7 +171,7 @@ def group_difference(
     if np.all(np.concatenate([a, b]) == a[0]):
         interval = Interval(delta, delta, "all values are equal")
     else:
-        interval = _bootstrap((a, b), cliffs_delta, "percentile", seed)
+        interval = _bootstrap((a, b), bootstrap.CLIFFS_DELTA, "percentile", seed)
     return GroupDifference(int(a.size), int(b.size), test, delta, interval)
 
 

@@ -155,12 +155,25 @@ def test_reliable_change_index_by_hand():
         reliable_change(1, 2, sd_before=1.0, reliability=1.0)
 
 
-def test_large_groups_use_percentile_intervals_that_match_normal_theory():
-    # Above BCA_MAX_N the O(n²) jackknife of BCa is skipped. With this many
-    # differences the bootstrap interval must agree with mean ± 1.96·s/√n.
+def test_large_tied_groups_get_bca_intervals_that_match_normal_theory():
+    # 100 000 differences on six values: resampled from their tallies, so BCa
+    # stays affordable. With this many the interval must agree with
+    # mean ± 1.959964·s/√n.
     rng = np.random.default_rng(7)
-    differences = rng.integers(-2, 4, 6000).astype(float)
-    change = paired_change(differences.tolist())
+    differences = rng.integers(-2, 4, 100_000).astype(float)
+    change = paired_change(differences)
+    assert "BCa" in change.mean_ci.method
+    half_width = 1.959964 * differences.std(ddof=1) / math.sqrt(differences.size)
+    assert change.mean_ci.low == pytest.approx(differences.mean() - half_width, abs=0.002)
+    assert change.mean_ci.high == pytest.approx(differences.mean() + half_width, abs=0.002)
+
+
+def test_large_groups_of_distinct_values_use_percentile_intervals():
+    # Thousands of distinct values: scipy draws indices, and BCa's n² jackknife
+    # gives way to the percentile interval, named as such.
+    rng = np.random.default_rng(7)
+    differences = rng.normal(0.3, 1.0, 6000)
+    change = paired_change(differences)
     assert "percentile" in change.mean_ci.method
     half_width = 1.959964 * differences.std(ddof=1) / math.sqrt(differences.size)
     assert change.mean_ci.low == pytest.approx(differences.mean() - half_width, abs=0.005)
