@@ -11,6 +11,8 @@ import statistics
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
 from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_change
 from analysis.suppression import Cell, suppressed_column
@@ -22,6 +24,16 @@ def domain_score(item_scores: Sequence[float | None]) -> float | None:
     if not item_scores or 2 * len(answered) < len(item_scores):
         return None
     return statistics.fmean(answered)
+
+
+def domain_scores(item_scores: np.ndarray) -> np.ndarray:
+    """``domain_score`` for many at once: rows are participants, columns the domain's
+    items, NaN where unanswered; NaN where fewer than half were answered."""
+    answered = ~np.isnan(item_scores)
+    count = answered.sum(axis=-1)
+    total = np.where(answered, item_scores, 0.0).sum(axis=-1)
+    enough = (2 * count >= item_scores.shape[-1]) & (count > 0)
+    return np.divide(total, count, out=np.full(total.shape, np.nan), where=enough)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,34 @@ class DomainObservation:
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+
+@dataclass(frozen=True)
+class DomainScores:
+    """Participants as rows, domains as columns: scores at intake and at the latest
+    occasion, NaN where missing. ``DomainScores.of`` builds them from observations."""
+
+    gender: np.ndarray
+    domains: tuple[str, ...]
+    before: np.ndarray
+    after: np.ndarray
+
+    @classmethod
+    def of(cls, observations: DomainScores | Iterable[DomainObservation]) -> DomainScores:
+        if isinstance(observations, DomainScores):
+            return observations
+        rows = list(observations)
+        people = {o.participant: o.gender for o in rows}
+        domains = tuple(dict.fromkeys(o.domain for o in rows))
+        row_of = {participant: i for i, participant in enumerate(people)}
+        before = np.full((len(people), len(domains)), np.nan)
+        after = before.copy()
+        for o in rows:
+            at = row_of[o.participant], domains.index(o.domain)
+            before[at] = np.nan if o.before is None else o.before
+            after[at] = np.nan if o.after is None else o.after
+        return cls(np.array(list(people.values()), dtype=str).reshape(len(people)), domains,
+                   before, after)
 
 
 @dataclass(frozen=True)
@@ -57,23 +97,22 @@ class DomainChangeTable:
 
 
 def domain_change_table(
-    observations: Iterable[DomainObservation], threshold: int, min_n: int = MIN_N_FOR_TESTS
+    observations: DomainScores | Iterable[DomainObservation], threshold: int,
+    min_n: int = MIN_N_FOR_TESTS,
 ) -> DomainChangeTable:
     """Change per domain for women, men and in total, with Holm-adjusted p-values."""
-    changes: dict[str, dict[str, list[float]]] = {}
-    for observation in observations:
-        change = observation.change
-        if change is None:
-            continue
-        per_gender = changes.setdefault(observation.domain, {g: [] for g in GENDERS})
-        per_gender[observation.gender].append(change)
-
+    scores = DomainScores.of(observations)
+    change = scores.after - scores.before
     groups = (*ALWAYS_SHOWN, TOTAL)
     rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {}
-    for domain, per_gender in changes.items():
-        cells, total = suppressed_column([len(per_gender[g]) for g in GENDERS], threshold)
+    for column, domain in enumerate(scores.domains):
+        changed = ~np.isnan(change[:, column])
+        if not changed.any():
+            continue
+        values = {g: change[changed & (scores.gender == g), column] for g in GENDERS}
+        values[TOTAL] = change[changed, column]
+        cells, total = suppressed_column([values[g].size for g in GENDERS], threshold)
         n = dict(zip((*GENDERS, TOTAL), (*cells, total), strict=True))
-        values = {**per_gender, TOTAL: [v for g in GENDERS for v in per_gender[g]]}
         rows[domain] = {
             group: (n[group], None if n[group].suppressed else paired_change(values[group], min_n))
             for group in groups

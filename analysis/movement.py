@@ -6,9 +6,9 @@ without both are "not measurable" and excluded from the figures.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -46,6 +46,55 @@ class StepObservation:
 
 
 @dataclass(frozen=True)
+class Steps:
+    """Participants as columns: gender, and the step at intake and at the later
+    occasion, NaN where there is none. The report builds these straight from the
+    database; ``Steps.of`` turns a list of ``StepObservation`` into them."""
+
+    gender: np.ndarray
+    intake: np.ndarray
+    latest: np.ndarray
+
+    def __post_init__(self) -> None:
+        unknown = set(np.unique(self.gender).tolist()) - set(GENDERS)
+        if unknown:
+            raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+
+    @classmethod
+    def of(cls, observations: Steps | Iterable[StepObservation]) -> Steps:
+        if isinstance(observations, Steps):
+            return observations
+        rows = list(observations)
+
+        def column(steps: Iterable[int | None]) -> np.ndarray:
+            return np.array([np.nan if s is None else s for s in steps], dtype=float)
+
+        return cls(
+            np.array([o.gender for o in rows], dtype=str).reshape(len(rows)),
+            column(o.intake_step for o in rows), column(o.latest_step for o in rows),
+        )
+
+    @cached_property
+    def movement(self) -> np.ndarray:
+        """Latest − intake; NaN where either is missing."""
+        return self.latest - self.intake
+
+    @cached_property
+    def measurable(self) -> np.ndarray:
+        return ~np.isnan(self.movement)
+
+    @cached_property
+    def outcome(self) -> np.ndarray:
+        """Index into ``OUTCOMES`` per participant (meaningful where measurable)."""
+        return np.where(self.movement >= 1, 0, np.where(self.movement == 0, 1, 2))
+
+    def moved(self, group: str) -> np.ndarray:
+        """The movements of a gender, or of everyone for ``TOTAL``."""
+        chosen = self.measurable if group == TOTAL else self.measurable & (self.gender == group)
+        return self.movement[chosen]
+
+
+@dataclass(frozen=True)
 class GroupMovement:
     group: str
     n: Cell
@@ -70,38 +119,22 @@ class MovementTable:
         return next(row for row in self.rows if row.group == group)
 
 
-def outcome_of(movement: int) -> str:
-    if movement >= 1:
-        return "improved"
-    if movement == 0:
-        return "unchanged"
-    return "worse"
-
-
-def _group_of(gender: str) -> str:
-    if gender not in GENDERS:
-        raise ValueError(f"unknown gender {gender!r}")
-    return gender
-
-
-def movement_table(observations: Iterable[StepObservation], threshold: int) -> MovementTable:
+def movement_table(
+    observations: Steps | Iterable[StepObservation], threshold: int
+) -> MovementTable:
     """Step movement per gender and in total, with small cells suppressed."""
-    movements: dict[str, list[int]] = {gender: [] for gender in GENDERS}
-    not_measurable = 0
-    for observation in observations:
-        group = _group_of(observation.gender)
-        if observation.movement is None:
-            not_measurable += 1
-        else:
-            movements[group].append(observation.movement)
+    steps = Steps.of(observations)
+    measured = steps.measurable
+    movements = {gender: steps.moved(gender) for gender in GENDERS}
+    not_measurable = int((~measured).sum())
 
     # A group nobody belongs to has no one to protect; leaving it out of the grid
     # keeps its empty cells from forcing needless secondary suppression.
-    present = [g for g in GENDERS if movements[g]] or list(ALWAYS_SHOWN)
-    counts = np.array(
-        [[sum(outcome_of(m) == outcome for m in movements[g]) for outcome in OUTCOMES]
-         for g in present]
-    )
+    present = [g for g in GENDERS if movements[g].size] or list(ALWAYS_SHOWN)
+    counts = np.array([
+        np.bincount(steps.outcome[measured & (steps.gender == g)], minlength=len(OUTCOMES))
+        for g in present
+    ])
     mask = suppression_mask(counts, threshold)
 
     rows = []
@@ -113,13 +146,14 @@ def movement_table(observations: Iterable[StepObservation], threshold: int) -> M
                 bool(mask.row_totals[index]), threshold,
             )
         else:
-            row = _group_row(group, [], np.zeros(3, dtype=int), np.ones(3, bool), True, threshold)
+            row = _group_row(group, movements[group], np.zeros(3, dtype=int), np.ones(3, bool),
+                             True, threshold)
         if group in ALWAYS_SHOWN or not row.n.suppressed:
             rows.append(row)
-    everyone = [m for g in GENDERS for m in movements[g]]
     rows.append(
         _group_row(
-            TOTAL, everyone, counts.sum(axis=0), mask.column_totals, mask.grand_total, threshold
+            TOTAL, steps.moved(TOTAL), counts.sum(axis=0), mask.column_totals,
+            mask.grand_total, threshold,
         )
     )
     return MovementTable(
@@ -131,13 +165,13 @@ def movement_table(observations: Iterable[StepObservation], threshold: int) -> M
 
 def _group_row(
     group: str,
-    movements: Sequence[int],
+    movements: np.ndarray,
     outcome_counts: np.ndarray,
     hidden_outcomes: np.ndarray,
     n_hidden: bool,
     threshold: int,
 ) -> GroupMovement:
-    n = len(movements)
+    n = int(movements.size)
     describes_enough = n >= threshold
 
     def share(index: int) -> Cell:
@@ -148,12 +182,17 @@ def _group_row(
     return GroupMovement(
         group=group,
         n=Cell.hidden() if n_hidden else Cell(n),
-        mean=Cell(statistics.fmean(movements)) if describes_enough else Cell.hidden(),
-        median=Cell(float(statistics.median(movements))) if describes_enough else Cell.hidden(),
+        mean=Cell(float(movements.mean())) if describes_enough else Cell.hidden(),
+        median=Cell(float(np.median(movements))) if describes_enough else Cell.hidden(),
         improved=share(0),
         unchanged=share(1),
         worse=share(2),
     )
+
+
+def _step_counts(values: np.ndarray, steps: Sequence[int]) -> np.ndarray:
+    """How many of ``values`` are on each of ``steps``."""
+    return (values[:, None] == np.asarray(steps, dtype=float)[None, :]).sum(axis=0)
 
 
 @dataclass(frozen=True)
@@ -168,27 +207,18 @@ class StepDistribution:
 
 
 def step_distribution(
-    observations: Iterable[StepObservation], steps: Sequence[int], threshold: int
+    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int
 ) -> StepDistribution:
     """Distribution over the steps for women and men, among the measurable participants."""
-    measurable = [o for o in observations if o.movement is not None]
+    people = Steps.of(observations)
+    measured = people.measurable
     shares: dict[str, dict[str, tuple[Cell, ...]]] = {}
     sizes: dict[str, dict[str, Cell]] = {}
-    present = [g for g in GENDERS if any(o.gender == g for o in measurable)]
+    present = [g for g in GENDERS if (measured & (people.gender == g)).any()]
     for moment in ("intake", "latest"):
+        values = people.intake if moment == "intake" else people.latest
         counts = np.array(
-            [
-                [
-                    sum(
-                        1
-                        for o in measurable
-                        if o.gender == gender
-                        and (o.intake_step if moment == "intake" else o.latest_step) == step
-                    )
-                    for step in steps
-                ]
-                for gender in present
-            ]
+            [_step_counts(values[measured & (people.gender == g)], steps) for g in present]
         ).reshape(len(present), len(steps))
         mask = suppression_mask(counts, threshold)
         shares[moment], sizes[moment] = {}, {}
@@ -219,17 +249,12 @@ class MovementStatistics:
 
 
 def movement_statistics(
-    observations: Iterable[StepObservation], table: MovementTable,
+    observations: Steps | Iterable[StepObservation], table: MovementTable,
     min_n: int = MIN_N_FOR_TESTS,
 ) -> MovementStatistics:
     """Paired change per group and the difference between women and men."""
-    movements: dict[str, list[int]] = {WOMAN: [], MAN: [], TOTAL: []}
-    for observation in observations:
-        if observation.movement is None:
-            continue
-        movements[TOTAL].append(observation.movement)
-        if observation.gender in (WOMAN, MAN):
-            movements[observation.gender].append(observation.movement)
+    steps = Steps.of(observations)
+    movements = {group: steps.moved(group) for group in (WOMAN, MAN, TOTAL)}
     published = {group: not table.row(group).n.suppressed for group in movements}
     groups = {
         group: paired_change(values, min_n) if published[group] else None
@@ -243,7 +268,8 @@ def movement_statistics(
 
 
 def improved_share_difference(
-    observations: Iterable[StepObservation], table: MovementTable, min_n: int = MIN_N_FOR_TESTS
+    observations: Steps | Iterable[StepObservation], table: MovementTable,
+    min_n: int = MIN_N_FOR_TESTS,
 ) -> ShareDifference | None:
     """Women's share moved up minus men's, with Newcombe's interval.
 
@@ -252,14 +278,13 @@ def improved_share_difference(
     women, men = table.row(WOMAN), table.row(MAN)
     if women.improved.suppressed or men.improved.suppressed:
         return None
-    counts = {WOMAN: [0, 0], MAN: [0, 0]}
-    for observation in observations:
-        if observation.movement is not None and observation.gender in counts:
-            counts[observation.gender][0] += outcome_of(observation.movement) == "improved"
-            counts[observation.gender][1] += 1
-    if min(counts[WOMAN][1], counts[MAN][1]) < min_n:
+    steps = Steps.of(observations)
+    moved = {group: steps.moved(group) for group in (WOMAN, MAN)}
+    if min(moved[WOMAN].size, moved[MAN].size) < min_n:
         return None
-    return share_difference(wilson_share(*counts[WOMAN]), wilson_share(*counts[MAN]))
+    return share_difference(
+        *(wilson_share(int((moved[g] >= 1).sum()), int(moved[g].size)) for g in (WOMAN, MAN))
+    )
 
 
 @dataclass(frozen=True)
@@ -278,23 +303,29 @@ class MovementBreakdown:
 
 
 def movement_breakdown(
-    observations: Iterable[tuple[str, StepObservation]], keys: Sequence[str],
-    table: MovementTable, threshold: int,
+    observations: Steps | Iterable[StepObservation], parts: Sequence[str],
+    keys: Sequence[str], table: MovementTable, threshold: int,
 ) -> MovementBreakdown:
     """Share moved up for women and men in each part (age band, subproject …).
 
+    ``parts`` gives each participant's part, in the order of ``observations``.
     The parts' counts (moved up / not, per gender) form one table whose column
     totals are the whole report's, so no hidden cell can be worked out from the
     parts. A gender whose share the main table hides is hidden in every part too,
     or adding the parts up would give it away.
     """
+    steps = Steps.of(observations)
     groups = (WOMAN, MAN, "others")
+    part_of = np.asarray(parts, dtype=str).reshape(steps.gender.size)
+    group_of = np.where(np.isin(steps.gender, ALWAYS_SHOWN), steps.gender, "others")
+    up = steps.movement >= 1
     counts = {key: {g: [0, 0] for g in groups} for key in keys}
-    for key, observation in observations:
-        if observation.movement is None or key not in counts:
-            continue
-        group = observation.gender if observation.gender in (WOMAN, MAN) else "others"
-        counts[key][group][outcome_of(observation.movement) != "improved"] += 1
+    for key in keys:
+        in_part = steps.measurable & (part_of == key)
+        for g in groups:
+            chosen = in_part & (group_of == g)
+            moved_up = int((chosen & up).sum())
+            counts[key][g] = [moved_up, int(chosen.sum()) - moved_up]
     # As in the main table, a group nobody belongs to stays out of the grid: its
     # empty cells would only force needless suppression of the others.
     columns = [g for g in groups if any(sum(counts[k][g]) for k in keys)]
@@ -338,14 +369,14 @@ class TransitionTable:
 
 
 def transition_table(
-    observations: Iterable[StepObservation], steps: Sequence[int], threshold: int
+    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int
 ) -> TransitionTable:
     """Intake step × latest step, suppressed as a table with its row and column totals."""
-    index = {step: i for i, step in enumerate(steps)}
-    grid = np.zeros((len(steps), len(steps)), dtype=int)
-    for observation in observations:
-        if observation.movement is not None:
-            grid[index[observation.intake_step], index[observation.latest_step]] += 1
+    people = Steps.of(observations)
+    measured = people.measurable
+    grid = np.array([
+        _step_counts(people.latest[measured & (people.intake == step)], steps) for step in steps
+    ]).reshape(len(steps), len(steps))
     mask = suppression_mask(grid, threshold)
     return TransitionTable(
         tuple(steps),

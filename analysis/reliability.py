@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.domains import domain_score
+from analysis.domains import domain_scores
 from analysis.groups import GroupShares, shares_by_group
 from analysis.movement import GENDERS
-from analysis.statistics import MIN_N_FOR_TESTS, cronbach_alpha, reliable_change
+from analysis.statistics import (
+    MIN_N_FOR_TESTS,
+    RELIABLE_CHANGE_CRITERION,
+    cronbach_alpha,
+    reliable_change_index,
+)
 
 CATEGORIES = ("improved", "no_reliable_change", "worse")
 
@@ -27,6 +32,32 @@ class ScaleAnswers:
     gender: str
     intake: Sequence[float | None]
     latest: Sequence[float | None] | None
+
+
+@dataclass(frozen=True)
+class ScaleScores:
+    """Participants as rows, the scale's items as columns, NaN where unanswered:
+    at intake and at the latest occasion (all NaN for those without one)."""
+
+    gender: np.ndarray
+    intake: np.ndarray
+    latest: np.ndarray
+
+    @classmethod
+    def of(cls, answers: ScaleScores | Iterable[ScaleAnswers]) -> ScaleScores:
+        if isinstance(answers, ScaleScores):
+            return answers
+        rows = list(answers)
+        items = len(rows[0].intake) if rows else 0
+
+        def matrix(values: Iterable[Sequence[float | None] | None]) -> np.ndarray:
+            return np.array(
+                [[np.nan if v is None else v for v in (row or [None] * items)] for row in values],
+                dtype=float,
+            ).reshape(len(rows), items)
+
+        return cls(np.array([a.gender for a in rows], dtype=str).reshape(len(rows)),
+                   matrix(a.intake for a in rows), matrix(a.latest for a in rows))
 
 
 @dataclass(frozen=True)
@@ -44,29 +75,33 @@ class ReliableChangeTable:
 
 
 def reliable_change_table(
-    scale: str, answers: Iterable[ScaleAnswers], threshold: int, min_n: int = MIN_N_FOR_TESTS
+    scale: str, answers: ScaleScores | Iterable[ScaleAnswers], threshold: int,
+    min_n: int = MIN_N_FOR_TESTS,
 ) -> ReliableChangeTable:
-    answers = list(answers)
-    items = len(answers[0].intake) if answers else 0
+    scores = ScaleScores.of(answers)
+    items = scores.intake.shape[1]
     if items < 2:
         return ReliableChangeTable(scale, items, None, 0, None, None,
                                    "a single item: its reliability cannot be estimated")
-    complete = [a.intake for a in answers if all(v is not None for v in a.intake)]
+    complete = scores.intake[~np.isnan(scores.intake).any(axis=1)]
     alpha = cronbach_alpha(complete) if len(complete) >= min_n else None
-    intake_scores = [s for a in answers if (s := domain_score(a.intake)) is not None]
-    sd = float(np.std(intake_scores, ddof=1)) if len(intake_scores) >= 2 else None
+    before = domain_scores(scores.intake)
+    scored_at_intake = before[~np.isnan(before)]
+    sd = float(np.std(scored_at_intake, ddof=1)) if scored_at_intake.size >= 2 else None
     if alpha is None or not 0 <= alpha < 1 or not sd:
         note = (f"fewer than {min_n} complete intake answers" if len(complete) < min_n
                 else "the intake answers give no usable reliability or spread")
         return ReliableChangeTable(scale, items, alpha, len(complete), sd, None, note)
 
-    counts = {gender: [0, 0, 0] for gender in GENDERS}
-    for answer in answers:
-        before = domain_score(answer.intake)
-        after = domain_score(answer.latest) if answer.latest is not None else None
-        if before is None or after is None:
-            continue
-        direction = reliable_change(before, after, sd, alpha).direction
-        counts[answer.gender][{1: 0, 0: 1, -1: 2}[direction]] += 1
+    after = domain_scores(scores.latest)
+    both = ~np.isnan(before) & ~np.isnan(after)
+    index = reliable_change_index((after - before)[both], sd, alpha)
+    category = np.where(index > RELIABLE_CHANGE_CRITERION, 0,
+                        np.where(index < -RELIABLE_CHANGE_CRITERION, 2, 1))
+    genders = scores.gender[both]
+    counts = {
+        gender: np.bincount(category[genders == gender], minlength=len(CATEGORIES)).tolist()
+        for gender in GENDERS
+    }
     groups = shares_by_group(counts, len(CATEGORIES), threshold)
     return ReliableChangeTable(scale, items, alpha, len(complete), sd, groups)

@@ -232,13 +232,21 @@ class ReliableChange:
     direction: int
 
 
+def reliable_change_index(
+    change: np.ndarray | float, sd_before: float, reliability: float
+) -> np.ndarray:
+    """Jacobson–Truax RCI of each change (after − before): change ÷ (√2 · SE),
+    with the standard error of measurement SE = sd · √(1 − reliability)."""
+    if not 0 <= reliability < 1 or sd_before <= 0:
+        raise ValueError("needs 0 ≤ reliability < 1 and a positive standard deviation")
+    standard_error = sd_before * math.sqrt(1 - reliability)
+    return np.asarray(change, dtype=float) / (math.sqrt(2) * standard_error)
+
+
 def reliable_change(
     before: float, after: float, sd_before: float, reliability: float
 ) -> ReliableChange:
     """Jacobson–Truax reliable change index for one participant."""
-    if not 0 <= reliability < 1 or sd_before <= 0:
-        raise ValueError("needs 0 ≤ reliability < 1 and a positive standard deviation")
-    standard_error = sd_before * math.sqrt(1 - reliability)
-    index = (after - before) / math.sqrt(2 * standard_error**2)
+    index = float(reliable_change_index(after - before, sd_before, reliability))
     reliable = abs(index) > RELIABLE_CHANGE_CRITERION
     return ReliableChange(index, reliable, int(np.sign(index)) if reliable else 0)

@@ -72,9 +72,21 @@ class QuestionType:
             raise InvalidAnswer("not_an_option")
         return ParsedAnswer(value=value)
 
+    def scoring(self, item: Item, questionnaire: Questionnaire) -> tuple[float, float] | None:
+        """How an answer's value becomes a score: ``offset + sign × value``.
+
+        None for types whose answers are not scored. A pair rather than a function,
+        so that a report can score a whole column of answers at once.
+        """
+        return None
+
     def score(self, item: Item, questionnaire: Questionnaire, value: int | None) -> float | None:
         """The value that enters domain scores; None for unscored types and missing values."""
-        return None
+        scoring = self.scoring(item, questionnaire)
+        if scoring is None or value is None:
+            return None
+        offset, sign = scoring
+        return float(offset + sign * value)
 
 
 class ScaleQuestion(QuestionType):
@@ -87,11 +99,12 @@ class ScaleQuestion(QuestionType):
     def options(self, item: Item, questionnaire: Questionnaire) -> list[ScalePoint]:
         return questionnaire.scale_for(item).points
 
-    def score(self, item: Item, questionnaire: Questionnaire, value: int | None) -> float | None:
-        if value is None:
-            return None
+    def scoring(self, item: Item, questionnaire: Questionnaire) -> tuple[float, float] | None:
+        """The scale value, reversed items mirrored (the lowest point scores as the highest)."""
+        if not item.reverse:
+            return (0.0, 1.0)
         values = [point.value for point in self.options(item, questionnaire)]
-        return float(min(values) + max(values) - value if item.reverse else value)
+        return (float(min(values) + max(values)), -1.0)
 
 
 class LadderQuestion(ScaleQuestion):

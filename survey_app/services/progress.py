@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from analysis.domains import domain_score
 from questionnaires import Catalogue, Item, Questionnaire
 from survey_app.models import Participant
 from survey_app.services.clock import LOCAL_ZONE
-from survey_app.services.reporting import AnsweredResponse, domain_scores
 
 
 @dataclass(frozen=True)
@@ -35,20 +35,33 @@ def progress(participant: Participant, catalogue: Catalogue) -> list[ProgressPoi
         response = occasion.response
         if response is None or response.submitted_at is None:
             continue
-        answered = AnsweredResponse(
-            occasion.kind, occasion.sequence, response.questionnaire_slug,
-            response.questionnaire_version,
-            {answer.item_id: answer.value for answer in response.answers},
-        )
-        definition = catalogue.get(answered.slug, answered.version).definition
+        values = {answer.item_id: answer.value for answer in response.answers}
+        definition = catalogue.get(response.questionnaire_slug,
+                                   response.questionnaire_version).definition
         ladder = definition.ladder_item
         points.append(ProgressPoint(
             occasion.kind.value, occasion.sequence,
             response.submitted_at.astimezone(LOCAL_ZONE).date(),
-            answered.values.get(ladder.id) if ladder is not None else None,
-            domain_scores(answered, catalogue),
+            values.get(ladder.id) if ladder is not None else None,
+            _domain_scores(definition, occasion.kind.value, values),
         ))
     return sorted(points, key=lambda point: point.answered_on)
+
+
+def _domain_scores(
+    definition: Questionnaire, kind: str, values: dict[str, int | None]
+) -> dict[str, float | None]:
+    """Score per domain of one response, by the items its version asks at that
+    occasion; the ladder's own domain is its step, shown apart."""
+    ladder = definition.ladder_item
+    by_domain: dict[str, list[float | None]] = {}
+    for item in definition.items_for(kind):
+        if not item.question_type.scored or (ladder is not None and item.domain == ladder.domain):
+            continue
+        by_domain.setdefault(item.domain, []).append(
+            item.question_type.score(item, definition, values.get(item.id))
+        )
+    return {domain: domain_score(scores) for domain, scores in by_domain.items()}
 
 
 def _range(item: Item, definition: Questionnaire) -> DomainRange:

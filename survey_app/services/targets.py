@@ -7,8 +7,10 @@ MIA application's individual indicators.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import numpy as np
 import sqlalchemy as sa
 import yaml
 from flask_babel import get_locale
@@ -20,6 +22,9 @@ from survey_app.extensions import db
 from survey_app.models import ExitOutcome, Organisation, ProjectTarget, TargetRule
 from survey_app.models.organisation import PATH_SEPARATOR
 from survey_app.services import ServiceError
+
+if TYPE_CHECKING:
+    from survey_app.services.report_data import ReportData
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
@@ -183,29 +188,29 @@ def current_label(definition: TargetDefinition) -> str:
 
 
 def observations(
-    definition: TargetDefinition, people: dict[int, Any],
-    domain_changes: dict[tuple[int, str], float | None],
+    definition: TargetDefinition, data: ReportData, domain_changes: Mapping[str, np.ndarray],
 ) -> list[TargetObservation]:
     """Who is in the target's denominator, and whether each reached it.
 
-    ``people`` maps participant id to ``reporting.ParticipantAnswers``;
-    ``domain_changes`` maps (participant, domain) to the change in that domain's score.
+    ``domain_changes`` maps a domain to each participant's change in its score
+    (NaN where either score is missing), in ``data``'s order.
     """
-    found = []
-    for participant_id, person in people.items():
-        reached: bool | None = None
-        if definition.rule == TargetRule.EXIT_OUTCOME:
-            if person.exit_outcome is not None:
-                reached = person.exit_outcome in (definition.outcomes or [])
-        elif definition.rule == TargetRule.DOMAIN_IMPROVED:
-            change = domain_changes.get((participant_id, definition.domain or ""))
-            if change is not None:
-                reached = change > 0
-        else:
-            exit_answers = person.exit
-            value = exit_answers.values.get(definition.item or "") if exit_answers else None
-            if value is not None:
-                reached = value >= (definition.agree_from or 0)
-        if reached is not None:
-            found.append(TargetObservation(person.gender, reached))
-    return found
+    nothing = np.full(len(data), np.nan)
+    if definition.rule == TargetRule.EXIT_OUTCOME:
+        outcomes = set(definition.outcomes or [])
+        counted = np.array([o is not None for o in data.exit_outcome], dtype=bool)
+        reached = np.array([o in outcomes for o in data.exit_outcome], dtype=bool)
+    elif definition.rule == TargetRule.DOMAIN_IMPROVED:
+        change = domain_changes.get(definition.domain or "", nothing)
+        counted = ~np.isnan(change)
+        reached = np.greater(change, 0, where=counted, out=np.zeros(len(data), dtype=bool))
+    else:
+        item = definition.item or ""
+        answer = data.exit.values[:, data.column(item)] if item in data.item_ids else nothing
+        counted = ~np.isnan(answer)
+        reached = np.greater_equal(answer, definition.agree_from or 0, where=counted,
+                                   out=np.zeros(len(data), dtype=bool))
+    return [
+        TargetObservation(gender, bool(hit))
+        for gender, hit in zip(data.gender[counted].tolist(), reached[counted], strict=True)
+    ]

@@ -64,7 +64,7 @@ def test_breakdown_shares_per_part_and_gender():
     parts = ["15-24"] * len(young) + ["55-64"] * len(old)
     table = movement_table(observations, threshold=5)
     breakdown = movement_breakdown(
-        list(zip(parts, observations, strict=True)), ["15-24", "25-54", "55-64", "65+"],
+        observations, parts, ["15-24", "25-54", "55-64", "65+"],
         table, threshold=5,
     )
     rows = {row.key: row for row in breakdown.rows}
@@ -85,6 +85,6 @@ def test_a_gender_hidden_in_the_main_table_is_hidden_in_every_part():
     parts = ["A"] * 20 + ["B"] * 19
     table = movement_table(observations, threshold=5)
     assert table.row("man").improved.suppressed
-    breakdown = movement_breakdown(list(zip(parts, observations, strict=True)), ["A", "B"],
+    breakdown = movement_breakdown(observations, parts, ["A", "B"],
                                    table, threshold=5)
     assert all(row.improved["man"].suppressed for row in breakdown.rows)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.domains import DomainObservation, domain_change_table, domain_score
+from analysis.domains import DomainObservation, domain_change_table, domain_score, domain_scores
 from analysis.statistics import holm, paired_change
 
 
@@ -64,3 +67,14 @@ def test_a_small_group_takes_a_complement_with_it():
     assert row["woman"].n.suppressed and row["woman"].change is None
     assert row["total"].n.value == 15
     assert row["total"].change.mean == pytest.approx(12 / 15)
+
+
+@given(st.integers(1, 6).flatmap(lambda items: st.lists(
+    st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=items, max_size=items),
+    min_size=1, max_size=20,
+)))
+@settings(max_examples=200, deadline=None)
+def test_scores_of_many_equal_the_score_of_each(rows):
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
+    expected = [domain_score(row) for row in rows]
+    assert [None if np.isnan(s) else pytest.approx(s) for s in domain_scores(matrix)] == expected
