@@ -6,7 +6,8 @@ The same descriptive figures (step movement per gender; mean domain change per
 gender) are computed three ways in the same run:
 
 * ``stegvis``: ``analysis.movement_table`` and ``analysis.domains.domain_change_table``
-  without statistics (``min_n`` above n, so no test or bootstrap runs);
+  on columns, as the report calls them, without statistics (``min_n`` above n, so
+  no test or bootstrap runs);
 * ``loop``: a plain per-participant Python loop, the baseline;
 * ``pandas``: ``groupby().apply``, when pandas is installed (``pip install pandas``).
 
@@ -27,9 +28,9 @@ import warnings
 import numpy as np
 from timing import best_of
 
-from analysis import StepObservation, movement_table
-from analysis.domains import DomainObservation, domain_change_table
-from analysis.movement import movement_statistics
+from analysis import movement_table
+from analysis.domains import DomainScores, domain_change_table
+from analysis.movement import Steps, improved_share_difference, movement_statistics
 
 GENDERS = np.array(["woman", "man", "other", "not_stated"])
 DOMAINS = 8
@@ -63,21 +64,17 @@ def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
 
 
 def stegvis(data: dict[str, np.ndarray], with_statistics: bool = False) -> object:
-    steps = [
-        StepObservation(i, g, int(a), None if b < 0 else int(b))
-        for i, (g, a, b) in enumerate(zip(data["gender"], data["intake"], data["latest"],
-                                          strict=True))
-    ]
+    """The report's own path: columns in, suppressed tables (and statistics) out."""
+    steps = Steps(data["gender"], data["intake"].astype(float),
+                  np.where(data["latest"] < 0, np.nan, data["latest"]).astype(float))
     table = movement_table(steps, threshold=5)
-    domains = [
-        DomainObservation(i, data["gender"][i], f"d{d}", data["before"][i, d],
-                          None if np.isnan(data["after"][i, d]) else data["after"][i, d])
-        for i in range(len(steps)) for d in range(DOMAINS)
-    ]
-    min_n = 10 if with_statistics else len(steps) + 1
-    change = domain_change_table(domains, threshold=5, min_n=min_n)
+    scores = DomainScores(data["gender"], tuple(f"d{d}" for d in range(DOMAINS)),
+                          data["before"], data["after"])
+    min_n = 10 if with_statistics else len(steps.gender) + 1
+    change = domain_change_table(scores, threshold=5, min_n=min_n)
     if with_statistics:
         movement_statistics(steps, table)
+        improved_share_difference(steps, table)
     return table, change
 
 
@@ -118,7 +115,7 @@ def with_pandas(data: dict[str, np.ndarray]) -> object:
 
     movement = frame.groupby("gender").apply(summary, include_groups=False)
     domains = pd.DataFrame(data["after"] - data["before"]).assign(gender=data["gender"])
-    change = domains.groupby("gender").apply(lambda g: g.drop(columns="gender").mean(),
+    change = domains.groupby("gender").apply(lambda g: g.mean(),
                                              include_groups=False)
     return movement, change
 

@@ -108,6 +108,9 @@ class ReportData:
     exit_outcome: np.ndarray
     age_band: np.ndarray
     organisation_path: np.ndarray
+    enrolled_on: np.ndarray
+    #: None for those still taking part.
+    exited_on: np.ndarray
     #: Item id of each column of ``Responses.values``.
     item_ids: tuple[str, ...]
     intake: Responses
@@ -136,7 +139,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """Everyone covered, with their intake and latest submitted response as columns."""
     people = db.session.execute(
         sa.select(Participant.id, Participant.gender, Participant.exit_outcome,
-                  AGE_AT_ENROLMENT, Organisation.path)
+                  AGE_AT_ENROLMENT, Organisation.path, Participant.enrolled_on,
+                  Participant.exited_on)
         .join(Participant.organisation)
         .where(*filters.participant_conditions())
         .order_by(Participant.id)
@@ -198,6 +202,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         exit_outcome=np.array([row[2] for row in people], dtype=object),
         age_band=np.array([age_band(int(row[3])) for row in people], dtype=str),
         organisation_path=np.array([row[4] for row in people], dtype=str),
+        enrolled_on=np.array([row[5] for row in people], dtype=object),
+        exited_on=np.array([row[6] for row in people], dtype=object),
         item_ids=item_ids,
         intake=Responses(*blocks[True]),
         latest=Responses(*blocks[False]),

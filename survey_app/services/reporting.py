@@ -37,7 +37,7 @@ from survey_app.services import report_data, schedule, targets
 from survey_app.services.report_data import ReportData, ReportFilters
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
-__all__ = ["EvaluatorReport", "ReportFilters", "evaluator_report", "monthly_report"]
+__all__ = ["EvaluatorReport", "ReportFilters", "analyse", "evaluator_report", "read_inputs"]
 
 
 def steps_of(data: ReportData, catalogue: Catalogue, *, completers: bool = False) -> Steps:
@@ -62,24 +62,16 @@ def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int
     return movement_table(steps_of(report_data.read(filters, catalogue), catalogue), threshold)
 
 
-def participant_progress(filters: ReportFilters, today: date) -> list[ParticipantProgress]:
-    """For attrition: what each participant covered has answered, and what fell due.
+StoredOccasions = dict[tuple[OccasionKind, int], schedule.StoredOccasion]
 
-    An occasion counts as due once its answering window has passed (overdue or
-    missed) or it was answered; one still open is not yet counted against anyone.
-    Read as plain rows: building every occasion as an object costs more than the
-    whole rest of the report.
+
+def stored_occasions(filters: ReportFilters) -> dict[int, StoredOccasions]:
+    """Each covered participant's stored occasions, as the schedule needs them.
+
+    Read as plain rows: building every occasion as an ORM object costs more than
+    the whole rest of the report.
     """
-    people = db.session.execute(
-        sa.select(Participant.id, Participant.gender, Participant.enrolled_on,
-                  Participant.exited_on)
-        .join(Participant.organisation)
-        .where(*filters.participant_conditions())
-        .order_by(Participant.id)
-    ).all()
-    stored: dict[int, dict[tuple[OccasionKind, int], schedule.StoredOccasion]] = {
-        person.id: {} for person in people
-    }
+    stored: dict[int, StoredOccasions] = {}
     for participant_id, kind, sequence, due_on, response_id, submitted_at in db.session.execute(
         sa.select(Occasion.participant_id, Occasion.kind, Occasion.sequence, Occasion.due_on,
                   Response.id, Response.submitted_at)
@@ -88,25 +80,41 @@ def participant_progress(filters: ReportFilters, today: date) -> list[Participan
         .outerjoin(Response, Response.occasion_id == Occasion.id)
         .where(*filters.participant_conditions())
     ):
-        stored[participant_id][(kind, sequence)] = schedule.StoredOccasion(
+        stored.setdefault(participant_id, {})[(kind, sequence)] = schedule.StoredOccasion(
             due_on, response_id is not None, submitted_at is not None
         )
-    closed = {
-        schedule.OccasionStatus.COMPLETED, schedule.OccasionStatus.OVERDUE,
-        schedule.OccasionStatus.MISSED,
-    }
+    return stored
+
+
+_CLOSED = {
+    schedule.OccasionStatus.COMPLETED, schedule.OccasionStatus.OVERDUE,
+    schedule.OccasionStatus.MISSED,
+}
+
+
+def participant_progress(
+    data: ReportData, stored: dict[int, StoredOccasions], today: date
+) -> list[ParticipantProgress]:
+    """For attrition: what each participant covered has answered, and what fell due.
+
+    An occasion counts as due once its answering window has passed (overdue or
+    missed) or it was answered; one still open is not yet counted against anyone.
+    """
     progress = []
-    for participant_id, gender, enrolled_on, exited_on in people:
+    for participant_id, gender, enrolled_on, exited_on in zip(
+        data.participant_ids.tolist(), data.gender.tolist(), data.enrolled_on, data.exited_on,
+        strict=True,
+    ):
         answered: Counter[str] = Counter()
         due: Counter[str] = Counter()
         for kind, _, _, status in schedule.statuses(
-            enrolled_on, exited_on, stored[participant_id], today
+            enrolled_on, exited_on, stored.get(participant_id, {}), today
         ):
             if status == schedule.OccasionStatus.COMPLETED:
                 answered[kind.value] += 1
-            if status in closed:
+            if status in _CLOSED:
                 due[kind.value] += 1
-        progress.append(ParticipantProgress(gender.value, dict(answered), dict(due)))
+        progress.append(ParticipantProgress(gender, dict(answered), dict(due)))
     return progress
 
 
@@ -165,24 +173,24 @@ class EvaluatorReport:
 MONTHLY_SPAN = 24
 
 
-def monthly_report(filters: ReportFilters, today: date, threshold: int) -> MonthlyTable:
+def monthly_report(
+    data: ReportData, filters: ReportFilters, today: date, threshold: int
+) -> MonthlyTable:
     """Enrolments and exits per month by gender, from the first enrolment (at most
     two years back, or the chosen period) to this month."""
-    rows = db.session.execute(
-        sa.select(Participant.enrolled_on, Participant.exited_on, Participant.gender)
-        .join(Participant.organisation)
-        .where(*filters.participant_conditions())
-    ).all()
     last = min(filters.enrolled_to or today, today)
     earliest = date(today.year - MONTHLY_SPAN // 12, today.month, 1)
     first = max(filters.enrolled_from or earliest, earliest)
-    if rows:
-        first = max(first, min(enrolled for enrolled, _, _ in rows).replace(day=1))
+    if not len(data):
+        return monthly_table({"enrolled": [], "exited": []}, [], threshold)
+    first = max(first, min(data.enrolled_on).replace(day=1))
+    genders = data.gender.tolist()
     events = {
-        "enrolled": [(enrolled, gender.value) for enrolled, _, gender in rows],
-        "exited": [(exited, gender.value) for _, exited, gender in rows if exited is not None],
+        "enrolled": list(zip(data.enrolled_on, genders, strict=True)),
+        "exited": [(exited, gender) for exited, gender in zip(data.exited_on, genders, strict=True)
+                   if exited is not None],
     }
-    return monthly_table(events, months_between(first, last) if rows else [], threshold)
+    return monthly_table(events, months_between(first, last), threshold)
 
 
 #: The whole self-assessment: every scored statement asked at intake, ladder aside.
@@ -235,18 +243,41 @@ class JudgedTarget:
     result: TargetResult
 
 
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a report reads from the database; the rest is computation."""
+
+    data: ReportData
+    occasions: dict[int, StoredOccasions]
+    targets: list[targets.TargetDefinition]
+    targets_set_on: Organisation | None
+
+
+def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
+    definitions, set_on = targets.targets_for(filters.scope)
+    return ReportInputs(report_data.read(filters, catalogue), stored_occasions(filters),
+                        definitions, set_on)
+
+
 def evaluator_report(
     filters: ReportFilters, catalogue: Catalogue, threshold: int, today: date
 ) -> EvaluatorReport:
-    """Everything on the evaluator's report page, from one read of the answers."""
-    data = report_data.read(filters, catalogue)
+    """Everything on the evaluator's report page, from one read of the database."""
+    return analyse(read_inputs(filters, catalogue), filters, catalogue, threshold, today)
+
+
+def analyse(
+    inputs: ReportInputs, filters: ReportFilters, catalogue: Catalogue, threshold: int,
+    today: date,
+) -> EvaluatorReport:
+    """The report's figures from what was read; touches no database."""
+    data = inputs.data
     scored = ScoredAnswers.of(data, catalogue)
     steps = steps_of(data, catalogue)
     table = movement_table(steps, threshold)
-    domain_scores_ = domain_change_scores(data, scored, catalogue)
-    changes = dict(zip(domain_scores_.domains,
-                       (domain_scores_.after - domain_scores_.before).T, strict=True))
-    definitions, set_on = targets.targets_for(filters.scope)
+    domain_scores = domain_change_scores(data, scored, catalogue)
+    changes = dict(zip(domain_scores.domains,
+                       (domain_scores.after - domain_scores.before).T, strict=True))
     completer_steps = steps_of(data, catalogue, completers=True)
     completers = movement_table(completer_steps, threshold)
     parts = _parts_below(filters.scope, data)
@@ -260,16 +291,16 @@ def evaluator_report(
         reliable_change=reliable_change_tables(data, scored, catalogue, threshold),
         exit_distribution=distribution_of(completer_steps, ladder, threshold),
         transitions=transition_table(steps, ladder, threshold),
-        monthly=monthly_report(filters, today, threshold),
+        monthly=monthly_report(data, filters, today, threshold),
         movement=table,
         statistics=movement_statistics(steps, table),
         distribution=distribution_of(steps, ladder, threshold),
-        domains=domain_change_table(domain_scores_, threshold),
-        attrition=attrition_table(participant_progress(filters, today), threshold),
+        domains=domain_change_table(domain_scores, threshold),
+        attrition=attrition_table(participant_progress(data, inputs.occasions, today), threshold),
         targets=[
             JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
                                           threshold))
-            for d in definitions
+            for d in inputs.targets
         ],
-        targets_set_on=set_on,
+        targets_set_on=inputs.targets_set_on,
     )
