@@ -53,22 +53,29 @@ def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
 def attrition_table(progress: Iterable[ParticipantProgress], threshold: int) -> AttritionTable:
     people = list(progress)
     shown = (*ALWAYS_SHOWN, TOTAL)
+    gender = np.array([p.gender for p in people], dtype=str)
+    answered = {kind: np.array([p.answered.get(kind, 0) for p in people], dtype=int)
+                for kind in OCCASION_KINDS}
+    due = {kind: np.array([p.due.get(kind, 0) for p in people], dtype=int)
+           for kind in OCCASION_KINDS}
+    of_gender = {g: gender == g for g in GENDERS}
 
     counts = {}
     for stage in STAGES:
-        reached = [
-            sum(1 for p in people
-                if p.gender == g and (stage == "enrolled" or p.has_answered(stage)))
-            for g in GENDERS
-        ]
-        groups, total = suppressed_column(reached, threshold)
+        reached = np.ones(len(people), bool) if stage == "enrolled" else answered[stage] > 0
+        groups, total = suppressed_column(
+            [int((reached & of_gender[g]).sum()) for g in GENDERS], threshold
+        )
         cells = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
         counts[stage] = {group: cells[group] for group in shown}
 
     rates = {}
     for kind in OCCASION_KINDS:
-        answered = [sum(p.answered.get(kind, 0) for p in people if p.gender == g) for g in GENDERS]
-        due = [sum(p.due.get(kind, 0) for p in people if p.gender == g) for g in GENDERS]
-        cells = dict(zip((*GENDERS, TOTAL), _rates(answered, due, threshold), strict=True))
+        cells = dict(zip(
+            (*GENDERS, TOTAL),
+            _rates([int(answered[kind][of_gender[g]].sum()) for g in GENDERS],
+                   [int(due[kind][of_gender[g]].sum()) for g in GENDERS], threshold),
+            strict=True,
+        ))
         rates[kind] = {group: cells[group] for group in shown}
     return AttritionTable(shown, counts, rates)

@@ -1,129 +1,292 @@
-"""How the report's analysis scales: Stegvis against a per-participant loop and pandas.
+"""The full evaluator report at scale, against a per-participant loop and pandas.
 
-Synthetic data: participants with up to 13 occasions and 20 scored items, reduced
-the way the report reduces them (intake and latest step, a score per domain).
-The same descriptive figures (step movement per gender; mean domain change per
-gender) are computed three ways in the same run:
+For each size, a throw-away SQLite database gets that many participants with up
+to 13 answered occasions (intake, follow-ups, exit for some) of a 20-item
+questionnaire (the ladder, the Stegvis statements and extra statements, some
+reversed; 5 % "don't know"). On that database, in the same run:
 
-* ``stegvis``: ``analysis.movement_table`` and ``analysis.domains.domain_change_table``
-  on columns, as the report calls them, without statistics (``min_n`` above n, so
-  no test or bootstrap runs);
-* ``loop``: a plain per-participant Python loop, the baseline;
-* ``pandas``: ``groupby().apply``, when pandas is installed (``pip install pandas``).
+* ``stegvis``: ``reporting.evaluator_report`` as the report page calls it (database
+  read, every table with its statistics and suppression), then all five charts
+  drawn as SVG. The read and the analysis are also timed on their own; peak
+  memory is tracemalloc's, in a separate run so its bookkeeping does not
+  distort the timings.
+* ``loop``: what a hand-written script would do: read every submitted answer,
+  then one participant at a time pick intake and latest, score the domains and
+  tally movement and mean domain change per gender. It computes far less than the
+  report (no statistics, suppression, attrition, targets or charts).
+* ``pandas`` (when installed: ``pip install pandas``): the same figures as the
+  loop with ``read_sql`` and ``groupby("participant").apply``.
 
-It also times the statistics (tests and bootstrap intervals) on their own, and
-prints peak memory (tracemalloc) of the Stegvis run.
+    .venv/bin/python bench/report_scale.py [--sizes 10000 100000] [--repeat 1]
 
-    .venv/bin/python bench/report_scale.py [--sizes 10000 100000] [--repeat 3]
+Generating 100 000 participants (about 14 million answers) takes a few minutes.
+Nothing leaves 127.0.0.1; the databases are deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sqlite3
 import statistics
+import tempfile
 import time
 import tracemalloc
-import warnings
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import flask_migrate
 import numpy as np
+import yaml
 from timing import best_of
 
-from analysis import movement_table
-from analysis.domains import DomainScores, domain_change_table
-from analysis.movement import Steps, improved_share_difference, movement_statistics
+from analysis.charts import render
+from questionnaires import Catalogue
+from survey_app import create_app
+from survey_app.evaluator.charts import CHARTS
+from survey_app.extensions import db
+from survey_app.services import clock, organisations, reporting
 
-GENDERS = np.array(["woman", "man", "other", "not_stated"])
-DOMAINS = 8
-ITEMS = 20
 MAX_OCCASIONS = 13
+ITEMS = 20
+THRESHOLD = 5
+GENDERS = np.array(["woman", "man", "other", "not_stated"])
+OUTCOMES = np.array(["work", "studies", "programme", "rehabilitation", "other", "unknown"])
+EXTRA_DOMAINS = ("work_ability", "readiness", "influence", "coordination", "knowledge",
+                 "control")
 
 
-def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
-    """Per participant: gender, step at intake and latest, domain scores before/after."""
+def questionnaire_folder(folder: Path) -> Path:
+    """Stegvis' questionnaire with extra statements, up to 20 items in all."""
+    source = Catalogue.default_directory() / "stegvis" / "v1.yaml"
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    extra = ITEMS - len(document["items"])
+    for number in range(extra):
+        document["items"].append({
+            "id": f"extra_{number}", "type": "scale", "scale": "agreement",
+            "domain": EXTRA_DOMAINS[number % len(EXTRA_DOMAINS)], "reverse": number % 3 == 0,
+            "text": {"sv": f"Påstående {number}.", "sv-easy": f"Påstående {number}.",
+                     "en": f"Statement {number}."},
+        })
+    target = folder / "questionnaires"
+    (target / "stegvis").mkdir(parents=True)
+    (target / "stegvis" / "v1.yaml").write_text(yaml.safe_dump(document, allow_unicode=True),
+                                                encoding="utf-8")
+    return target
+
+
+def generate(database: Path, catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
+    """Participants, occasions, responses and answers, written straight with sqlite3."""
     rng = np.random.default_rng(seed)
-    occasions = rng.integers(1, MAX_OCCASIONS + 1, n)
-    answers = rng.integers(1, 5, (n, 2, ITEMS)).astype(float)  # intake, latest
-    answers[rng.random(answers.shape) < 0.05] = np.nan  # don't know / declined
-    domain_of_item = np.arange(ITEMS) % DOMAINS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a domain with nothing answered
-        scores = np.stack(
-            [np.nanmean(answers[:, :, domain_of_item == d], axis=2) for d in range(DOMAINS)],
-            axis=2,
-        )
-    intake = rng.integers(1, 8, n)
-    latest = np.clip(intake + rng.integers(-1, 3, n), 1, 7)
-    measurable = occasions > 1
-    return {
-        "gender": GENDERS[rng.choice(4, n, p=[0.5, 0.46, 0.02, 0.02])],
-        "intake": intake,
-        "latest": np.where(measurable, latest, -1),
-        "before": scores[:, 0, :],
-        "after": np.where(measurable[:, None], scores[:, 1, :], np.nan),
-    }
+    definition = catalogue.latest("stegvis").definition
+    organisation_id = organisations.add("Bench/Projekt").id
+    db.session.commit()  # sqlite3 below writes on its own connection
+    answered_followups = rng.integers(0, MAX_OCCASIONS - 1, n)  # intake + 0..11 follow-ups
+    exited = rng.random(n) < 0.3  # exit answered: up to 13 occasions
+    enrolled = [today - timedelta(days=int(91 * f + d))
+                for f, d in zip(answered_followups, rng.integers(20, 80, n), strict=True)]
+    created = datetime.now().isoformat(sep=" ")
+    connection = sqlite3.connect(database)
+    connection.executemany(
+        "INSERT INTO participants (id, code, gender, birth_year, language, prefers_easy_read,"
+        " organisation_id, enrolled_on, exited_on, exit_outcome, created_at)"
+        " VALUES (?, ?, ?, ?, 'sv', 0, ?, ?, ?, ?, ?)",
+        (
+            (i + 1, f"B-{i + 1}", str(GENDERS[g]), int(y), organisation_id, enrolled[i].isoformat(),
+             (today - timedelta(days=10)).isoformat() if exited[i] else None,
+             str(OUTCOMES[o]) if exited[i] else None, created)
+            for i, (g, y, o) in enumerate(zip(
+                rng.choice(4, n, p=[0.5, 0.46, 0.02, 0.02]), rng.integers(1960, 2005, n),
+                rng.integers(0, len(OUTCOMES), n), strict=True))
+        ),
+    )
+    items = [item for item in definition.items if item.question_type.scored]
+    points = {item.id: [p.value for p in definition.scale_for(item).points] for item in items}
+
+    def occasions():
+        for i in range(n):
+            yield i, "intake", 0, enrolled[i]
+            for number in range(1, int(answered_followups[i]) + 1):
+                yield i, "followup", number, enrolled[i] + timedelta(days=91 * number)
+            if exited[i]:
+                yield i, "exit", 0, today - timedelta(days=10)
+
+    answers = 0
+    occasion_rows, response_rows, answer_rows = [], [], []
+    start = rng.integers(1, 5, n)  # where each participant stands at intake
+    for number, (i, kind, sequence, due) in enumerate(occasions(), start=1):
+        occasion_rows.append((number, i + 1, kind, sequence, due.isoformat(), created))
+        response_rows.append((number, number, created, created))
+        progress = sequence if kind == "followup" else (MAX_OCCASIONS if kind == "exit" else 0)
+        for item in items:
+            if not item.asked_at(kind):
+                continue
+            answers += 1
+            if rng.random() < 0.05:
+                answer_rows.append((answers, number, item.id, None, "dont_know", created))
+                continue
+            values = points[item.id]
+            drift = int(start[i] + progress // 4 + rng.integers(-1, 2))
+            value = min(max(drift, values[0]), values[-1])
+            answer_rows.append((answers, number, item.id, value, None, created))
+        if len(answer_rows) > 500_000:
+            _flush(connection, occasion_rows, response_rows, answer_rows)
+    _flush(connection, occasion_rows, response_rows, answer_rows)
+    connection.commit()
+    connection.close()
+    return answers
 
 
-def stegvis(data: dict[str, np.ndarray], with_statistics: bool = False) -> object:
-    """The report's own path: columns in, suppressed tables (and statistics) out."""
-    steps = Steps(data["gender"], data["intake"].astype(float),
-                  np.where(data["latest"] < 0, np.nan, data["latest"]).astype(float))
-    table = movement_table(steps, threshold=5)
-    scores = DomainScores(data["gender"], tuple(f"d{d}" for d in range(DOMAINS)),
-                          data["before"], data["after"])
-    min_n = 10 if with_statistics else len(steps.gender) + 1
-    change = domain_change_table(scores, threshold=5, min_n=min_n)
-    if with_statistics:
-        movement_statistics(steps, table)
-        improved_share_difference(steps, table)
-    return table, change
+def _flush(connection: sqlite3.Connection, occasion_rows: list, response_rows: list,
+           answer_rows: list) -> None:
+    connection.executemany(
+        "INSERT INTO occasions (id, participant_id, kind, sequence, due_on, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)", occasion_rows)
+    connection.executemany(
+        "INSERT INTO responses (id, occasion_id, questionnaire_slug, questionnaire_version,"
+        " questionnaire_hash, language, mode, started_at, submitted_at)"
+        " VALUES (?, ?, 'stegvis', 1, 'bench', 'sv', 'self', ?, ?)", response_rows)
+    connection.executemany(
+        "INSERT INTO answers (id, response_id, item_id, value, missing_reason, answered_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)", answer_rows)
+    for rows in (occasion_rows, response_rows, answer_rows):
+        rows.clear()
 
 
-def loop(data: dict[str, np.ndarray]) -> object:
-    """What a spreadsheet macro would do: one participant at a time, plain Python."""
-    per_gender: dict[str, list[int]] = {}
-    changes: dict[tuple[str, int], list[float]] = {}
-    for i in range(len(data["gender"])):
-        gender = str(data["gender"][i])
-        if data["latest"][i] >= 0:
-            per_gender.setdefault(gender, []).append(int(data["latest"][i] - data["intake"][i]))
-        for d in range(DOMAINS):
-            after = float(data["after"][i, d])
-            if after == after:  # not NaN
-                changes.setdefault((gender, d), []).append(after - float(data["before"][i, d]))
+ANSWERS_QUERY = """
+SELECT p.id, p.gender, o.kind, o.sequence, a.item_id, a.value
+FROM answers a JOIN responses r ON r.id = a.response_id
+JOIN occasions o ON o.id = r.occasion_id JOIN participants p ON p.id = o.participant_id
+WHERE r.submitted_at IS NOT NULL
+"""
+KIND_ORDER = {"intake": 0, "followup": 1, "exit": 2}
+
+
+class Scoring:
+    """What the baselines need of the questionnaire: ladder, domains, item scoring."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        definition = catalogue.latest("stegvis").definition
+        self.ladder = definition.ladder_item.id
+        self.domain_items: dict[str, list[str]] = defaultdict(list)
+        self.mirror: dict[str, int] = {}
+        for item in definition.items:
+            if item.question_type.scored and item.id != self.ladder:
+                self.domain_items[item.domain].append(item.id)
+                values = [p.value for p in definition.scale_for(item).points]
+                self.mirror[item.id] = min(values) + max(values) if item.reverse else 0
+
+    def score(self, item_id: str, value: float) -> float:
+        mirror = self.mirror[item_id]
+        return mirror - value if mirror else value
+
+
+def loop(database: Path, scoring: Scoring) -> object:
+    """One participant at a time, in plain Python."""
+    connection = sqlite3.connect(database)
+    people: dict[int, dict] = {}
+    for participant, gender, kind, sequence, item_id, value in connection.execute(ANSWERS_QUERY):
+        person = people.setdefault(participant, {"gender": gender, "occasions": {}})
+        person["occasions"].setdefault((KIND_ORDER[kind], sequence), {})[item_id] = value
+    connection.close()
+
+    def domain_scores(answers: dict) -> dict[str, float]:
+        scores = {}
+        for domain, items in scoring.domain_items.items():
+            answered = [scoring.score(i, answers[i]) for i in items if answers.get(i) is not None]
+            if answered and 2 * len(answered) >= len(items):
+                scores[domain] = statistics.fmean(answered)
+        return scores
+
+    movements: dict[str, list[int]] = defaultdict(list)
+    changes: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for person in people.values():
+        occasions = person["occasions"]
+        intake = occasions.get((0, 0))
+        later = [key for key in occasions if key[0] > 0]
+        if intake is None or not later:
+            continue
+        latest = occasions[max(later)]
+        before, after = intake.get(scoring.ladder), latest.get(scoring.ladder)
+        if before is not None and after is not None:
+            movements[person["gender"]].append(after - before)
+        start, end = domain_scores(intake), domain_scores(latest)
+        for domain in start.keys() & end.keys():
+            changes[(person["gender"], domain)].append(end[domain] - start[domain])
     movement = {
-        g: (len(m), statistics.fmean(m), statistics.median(m),
-            sum(x > 0 for x in m) / len(m), sum(x == 0 for x in m) / len(m),
-            sum(x < 0 for x in m) / len(m))
-        for g, m in per_gender.items()
+        g: (len(m), statistics.fmean(m), statistics.median(m), sum(x > 0 for x in m) / len(m))
+        for g, m in movements.items()
     }
     return movement, {key: statistics.fmean(v) for key, v in changes.items()}
 
 
-def with_pandas(data: dict[str, np.ndarray]) -> object:
+def with_pandas(database: Path, scoring: Scoring) -> object:
+    """The loop's figures with ``groupby("participant").apply``."""
     import pandas as pd
 
-    frame = pd.DataFrame({"gender": data["gender"], "intake": data["intake"],
-                          "latest": data["latest"]})
-    frame = frame[frame["latest"] >= 0]
-    frame["move"] = frame["latest"] - frame["intake"]
+    connection = sqlite3.connect(database)
+    frame = pd.read_sql(ANSWERS_QUERY, connection)
+    connection.close()
+    frame.columns = ["participant", "gender", "kind", "sequence", "item", "value"]
+    frame["order"] = frame["kind"].map(KIND_ORDER)
+    mirror = frame["item"].map(scoring.mirror)
+    frame["score"] = np.where(mirror > 0, mirror - frame["value"], frame["value"])
+    domain_of = {i: d for d, items in scoring.domain_items.items() for i in items}
+    frame["domain"] = frame["item"].map(domain_of)
+    sizes = {d: len(items) for d, items in scoring.domain_items.items()}
 
-    def summary(group: pd.DataFrame) -> pd.Series:
-        move = group["move"]
-        return pd.Series({"n": len(move), "mean": move.mean(), "median": move.median(),
-                          "improved": (move > 0).mean(), "unchanged": (move == 0).mean(),
-                          "worse": (move < 0).mean()})
+    def one_participant(group: pd.DataFrame) -> pd.Series:
+        intake = group[group["order"] == 0]
+        later = group[group["order"] > 0]
+        if intake.empty or later.empty:
+            return pd.Series(dtype=float)
+        last = later[["order", "sequence"]].drop_duplicates().sort_values(["order", "sequence"])
+        order, sequence = last.iloc[-1]
+        latest = later[(later["order"] == order) & (later["sequence"] == sequence)]
+        result = {}
+        for name, answers in (("before", intake), ("after", latest)):
+            step = answers.loc[answers["item"] == scoring.ladder, "value"]
+            result[f"step_{name}"] = step.iloc[0] if len(step) else np.nan
+            by_domain = answers.dropna(subset=["domain"]).groupby("domain")["score"]
+            counted = by_domain.count()
+            enough = 2 * counted >= counted.index.map(sizes)
+            for domain, score in by_domain.mean()[enough & (counted > 0)].items():
+                result[f"{name}_{domain}"] = score
+        return pd.Series(result)
 
-    movement = frame.groupby("gender").apply(summary, include_groups=False)
-    domains = pd.DataFrame(data["after"] - data["before"]).assign(gender=data["gender"])
-    change = domains.groupby("gender").apply(lambda g: g.mean(),
-                                             include_groups=False)
+    people = frame.groupby("participant").apply(one_participant, include_groups=False).unstack()
+    people["gender"] = frame.groupby("participant")["gender"].first()
+    people["move"] = people["step_after"] - people["step_before"]
+    movement = people.groupby("gender")["move"].agg(["count", "mean", "median"])
+    change = {
+        domain: (people[f"after_{domain}"] - people[f"before_{domain}"]).groupby(
+            people["gender"]).mean()
+        for domain in scoring.domain_items
+        if f"after_{domain}" in people and f"before_{domain}" in people
+    }
     return movement, change
+
+
+def stegvis_report(app, catalogue: Catalogue, today: date) -> dict[str, float]:
+    """The report page's work, timed in parts: read, analysis, charts."""
+    filters = reporting.ReportFilters(organisations.find("Bench"))
+    started = time.perf_counter()
+    inputs = reporting.read_inputs(filters, catalogue)
+    read = time.perf_counter()
+    report = reporting.analyse(inputs, filters, catalogue, THRESHOLD, today)
+    analysed = time.perf_counter()
+    for build in CHARTS.values():
+        render(build(report), "svg")
+    drawn = time.perf_counter()
+    return {"read": read - started, "analysis": analysed - read, "charts": drawn - analysed,
+            "full": drawn - started}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     try:
         import pandas  # noqa: F401
@@ -131,21 +294,43 @@ def main() -> None:
     except ImportError:
         have_pandas = False
         print("pandas is not installed: its column is skipped (pip install pandas).")
-    print(f"{'participants':>12} {'loop s':>8} {'stegvis s':>10} {'loop/stegvis':>13} "
-          f"{'pandas s':>9} {'pandas/stegvis':>15} {'statistics s':>13} {'peak MB':>8}")
+    print(f"{'participants':>12} {'answers':>11} {'read s':>7} {'analysis s':>10} "
+          f"{'charts s':>8} {'full s':>7} {'peak MB':>8} {'loop s':>7} {'loop/full':>9} "
+          f"{'pandas s':>8} {'pandas/full':>11}")
+    full_times = {}
     for n in args.sizes:
-        data = synthetic(n)
-        base = best_of(args.repeat, loop, data)
-        ours = best_of(args.repeat, stegvis, data)
-        panda = best_of(args.repeat, with_pandas, data) if have_pandas else float("nan")
-        tracemalloc.start()
-        started = time.perf_counter()
-        stegvis(data, with_statistics=True)
-        with_stats = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        print(f"{n:>12,} {base:>8.2f} {ours:>10.2f} {base / ours:>13.2f} {panda:>9.2f} "
-              f"{panda / ours:>15.2f} {with_stats:>13.2f} {peak:>8.0f}")
+        folder = Path(tempfile.mkdtemp(prefix="stegvis-bench-"))
+        database = folder / "report.sqlite3"
+        app = create_app({
+            "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "QUESTIONNAIRE_DIR": str(questionnaire_folder(folder)), "RATELIMIT_ENABLED": False,
+        })
+        try:
+            with app.app_context():
+                flask_migrate.upgrade()
+                catalogue = app.extensions["questionnaires"]
+                today = clock.today()
+                answers = generate(database, catalogue, n, today)
+                runs = [stegvis_report(app, catalogue, today) for _ in range(args.repeat)]
+                best = {part: min(run[part] for run in runs) for part in runs[0]}
+                tracemalloc.start()
+                stegvis_report(app, catalogue, today)
+                peak = tracemalloc.get_traced_memory()[1] / 1e6
+                tracemalloc.stop()
+                scoring = Scoring(catalogue)
+                base = best_of(args.repeat, loop, database, scoring)
+                panda = (best_of(args.repeat, with_pandas, database, scoring) if have_pandas
+                         else float("nan"))
+        finally:
+            shutil.rmtree(folder)
+        full_times[n] = best["full"]
+        print(f"{n:>12,} {answers:>11,} {best['read']:>7.2f} {best['analysis']:>10.2f} "
+              f"{best['charts']:>8.2f} {best['full']:>7.2f} {peak:>8.0f} {base:>7.2f} "
+              f"{base / best['full']:>9.1f} {panda:>8.2f} {panda / best['full']:>11.1f}")
+    sizes = sorted(full_times)
+    for smaller, larger in zip(sizes, sizes[1:], strict=False):
+        print(f"{larger / smaller:.0f}× the participants took "
+              f"{full_times[larger] / full_times[smaller]:.1f}× the time.")
 
 
 if __name__ == "__main__":

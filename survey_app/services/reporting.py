@@ -3,6 +3,7 @@ functions. ``report_data`` does the reading; this module assembles the report.""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -68,22 +69,30 @@ StoredOccasions = dict[tuple[OccasionKind, int], schedule.StoredOccasion]
 def stored_occasions(filters: ReportFilters) -> dict[int, StoredOccasions]:
     """Each covered participant's stored occasions, as the schedule needs them.
 
-    Read as plain rows: building every occasion as an ORM object costs more than
-    the whole rest of the report.
+    Rows come straight from the driver's cursor: an ORM object, or even a
+    SQLAlchemy Row, per occasion would cost more than the rest of the report.
     """
-    stored: dict[int, StoredOccasions] = {}
-    for participant_id, kind, sequence, due_on, response_id, submitted_at in db.session.execute(
+    result = db.session.connection().execute(
         sa.select(Occasion.participant_id, Occasion.kind, Occasion.sequence, Occasion.due_on,
-                  Response.id, Response.submitted_at)
+                  Response.id.is_not(None), Response.submitted_at.is_not(None))
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Participant.organisation)
         .outerjoin(Response, Response.occasion_id == Occasion.id)
         .where(*filters.participant_conditions())
-    ):
-        stored.setdefault(participant_id, {})[(kind, sequence)] = schedule.StoredOccasion(
-            due_on, response_id is not None, submitted_at is not None
+    )
+    stored: dict[int, StoredOccasions] = {}
+    for participant_id, kind, sequence, due_on, started, submitted in result.cursor:
+        stored.setdefault(participant_id, {})[(OccasionKind(kind), sequence)] = (
+            schedule.StoredOccasion(_driver_date(due_on), bool(started), bool(submitted))
         )
+    result.close()
     return stored
+
+
+@functools.lru_cache(maxsize=65_536)
+def _driver_date(value: str | date) -> date:
+    """A date as the driver gives it: SQLite's are ISO text, PostgreSQL's dates."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 _CLOSED = {
