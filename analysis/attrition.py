@@ -26,6 +26,31 @@ class ParticipantProgress:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Participants as columns: gender, and per occasion kind how many occasions each
+    answered and how many fell due. ``Progress.of`` builds them from a list."""
+
+    gender: np.ndarray
+    answered: dict[str, np.ndarray]
+    due: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, progress: Progress | Iterable[ParticipantProgress]) -> Progress:
+        if isinstance(progress, Progress):
+            return progress
+        people = list(progress)
+
+        def column(counts: list[dict[str, int]], kind: str) -> np.ndarray:
+            return np.array([c.get(kind, 0) for c in counts], dtype=int)
+
+        return cls(
+            np.array([p.gender for p in people], dtype=str),
+            {kind: column([p.answered for p in people], kind) for kind in OCCASION_KINDS},
+            {kind: column([p.due for p in people], kind) for kind in OCCASION_KINDS},
+        )
+
+
+@dataclass(frozen=True)
 class AttritionTable:
     groups: tuple[str, ...]
     #: ``counts[stage][group]``: participants enrolled, or having answered that stage.
@@ -50,19 +75,18 @@ def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
     return [*cells, total]
 
 
-def attrition_table(progress: Iterable[ParticipantProgress], threshold: int) -> AttritionTable:
-    people = list(progress)
+def attrition_table(
+    progress: Progress | Iterable[ParticipantProgress], threshold: int
+) -> AttritionTable:
+    people = Progress.of(progress)
     shown = (*ALWAYS_SHOWN, TOTAL)
-    gender = np.array([p.gender for p in people], dtype=str)
-    answered = {kind: np.array([p.answered.get(kind, 0) for p in people], dtype=int)
-                for kind in OCCASION_KINDS}
-    due = {kind: np.array([p.due.get(kind, 0) for p in people], dtype=int)
-           for kind in OCCASION_KINDS}
-    of_gender = {g: gender == g for g in GENDERS}
+    answered, due = people.answered, people.due
+    of_gender = {g: people.gender == g for g in GENDERS}
 
     counts = {}
     for stage in STAGES:
-        reached = np.ones(len(people), bool) if stage == "enrolled" else answered[stage] > 0
+        reached = (np.ones(people.gender.size, bool) if stage == "enrolled"
+                   else answered[stage] > 0)
         groups, total = suppressed_column(
             [int((reached & of_gender[g]).sum()) for g in GENDERS], threshold
         )

@@ -142,59 +142,88 @@ def _bca_levels(
     return levels[0], levels[1]
 
 
+#: What to estimate: a statistic and the interval method ("BCa" or "percentile").
+Wanted = tuple[Statistic, str]
+
+
 def _from_tallies(
-    samples: tuple[np.ndarray, ...], statistic: Statistic, method: str,
-    confidence: float, resamples: int, rng: np.random.Generator,
-) -> tuple[float, float]:
+    samples: tuple[np.ndarray, ...], wanted: list[Wanted], confidence: float, resamples: int,
+    rng: np.random.Generator,
+) -> list[tuple[float, float]]:
+    """Every wanted interval from one set of resamples, as scipy would draw them for each
+    with the same seed."""
     grid, counts = tallies(samples)
     sizes = [int(c.sum()) for c in counts]
     shares = [c / n for c, n in zip(counts, sizes, strict=True)]
-    distribution = np.empty(resamples)
+    distributions = np.empty((len(wanted), resamples))
     for start in range(0, resamples, BATCH):
         size = min(BATCH, resamples - start)
         drawn = [rng.multinomial(n, p, size=size) for n, p in zip(sizes, shares, strict=True)]
-        distribution[start:start + size] = statistic.on_tallies(grid, *drawn)
+        for row, (statistic, _) in enumerate(wanted):
+            distributions[row, start:start + size] = statistic.on_tallies(grid, *drawn)
     alpha = (1 - confidence) / 2
-    if method == "BCa":
-        estimate = float(statistic.on_tallies(grid, *counts))
-        low_level, high_level = _bca_levels(
-            distribution, estimate, acceleration(statistic, grid, counts), alpha
+    found = []
+    for distribution, (statistic, method) in zip(distributions, wanted, strict=True):
+        if method == "BCa":
+            estimate = float(statistic.on_tallies(grid, *counts))
+            levels = _bca_levels(distribution, estimate, acceleration(statistic, grid, counts),
+                                 alpha)
+        else:
+            levels = (alpha, 1 - alpha)
+        if all(math.isfinite(level) for level in levels):
+            low, high = np.quantile(distribution, levels)
+            found.append((float(low), float(high)))
+        else:
+            found.append((math.nan, math.nan))
+    return found
+
+
+def _from_values(
+    samples: tuple[np.ndarray, ...], statistic: Statistic, method: str, confidence: float,
+    resamples: int, seed: int,
+) -> tuple[float, float, str]:
+    if method == "BCa" and max(s.size for s in samples) > BCA_MAX_N_RAW:
+        method = "percentile"
+    with warnings.catch_warnings():
+        # Degenerate resamples make BCa undefined; scipy warns and returns
+        # NaN, which is reported as "no interval" instead.
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.bootstrap(
+            samples, statistic.on_values, confidence_level=confidence, n_resamples=resamples,
+            method=method, rng=np.random.default_rng(seed), vectorized=True, batch=BATCH,
         )
-    else:
-        low_level, high_level = alpha, 1 - alpha
-    if not (math.isfinite(low_level) and math.isfinite(high_level)):
-        return math.nan, math.nan
-    low, high = np.quantile(distribution, [low_level, high_level])
-    return float(low), float(high)
+    low, high = (float(x) for x in result.confidence_interval)
+    return low, high, method
+
+
+def intervals(
+    samples: tuple[np.ndarray, ...], wanted: list[Wanted], *,
+    confidence: float, resamples: int, seed: int,
+) -> list[Bootstrap | None]:
+    """A ``confidence`` interval for each wanted statistic, all from the same resamples.
+
+    An entry is None when its interval is undefined (BCa on a degenerate
+    bootstrap distribution, for instance); the caller says "no interval".
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if sum(np.unique(s).size for s in samples) <= MAX_DISTINCT:
+            rng = np.random.default_rng(seed)
+            bounds = [(*pair, method) for pair, (_, method) in zip(
+                _from_tallies(samples, wanted, confidence, resamples, rng), wanted, strict=True)]
+        else:
+            bounds = [_from_values(samples, statistic, method, confidence, resamples, seed)
+                      for statistic, method in wanted]
+    return [
+        Bootstrap(low, high, method) if math.isfinite(low) and math.isfinite(high) else None
+        for low, high, method in bounds
+    ]
 
 
 def interval(
     samples: tuple[np.ndarray, ...], statistic: Statistic, method: str, *,
     confidence: float, resamples: int, seed: int,
 ) -> Bootstrap | None:
-    """A ``confidence`` interval for ``statistic`` by ``method`` ("BCa" or "percentile").
-
-    None when the interval is undefined (BCa on a degenerate bootstrap
-    distribution, for instance); the caller says "no interval".
-    """
-    rng = np.random.default_rng(seed)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if sum(np.unique(s).size for s in samples) <= MAX_DISTINCT:
-            low, high = _from_tallies(samples, statistic, method, confidence, resamples, rng)
-        else:
-            if method == "BCa" and max(s.size for s in samples) > BCA_MAX_N_RAW:
-                method = "percentile"
-            with warnings.catch_warnings():
-                # Degenerate resamples make BCa undefined; scipy warns and returns
-                # NaN, which is reported as "no interval" instead.
-                warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-                warnings.simplefilter("ignore", RuntimeWarning)
-                result = stats.bootstrap(
-                    samples, statistic.on_values, confidence_level=confidence,
-                    n_resamples=resamples, method=method, rng=rng, vectorized=True,
-                    batch=BATCH,
-                )
-            low, high = (float(x) for x in result.confidence_interval)
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return None
-    return Bootstrap(low, high, method)
+    """One ``confidence`` interval for ``statistic`` by ``method`` ("BCa" or "percentile")."""
+    return intervals(samples, [(statistic, method)], confidence=confidence,
+                     resamples=resamples, seed=seed)[0]

@@ -38,9 +38,9 @@ def monthly_table(
     counts: dict[str, dict[str, dict[str, Cell]]] = {}
     for kind, happened in events.items():
         grid = np.zeros((len(months), 3), dtype=int)
-        row_of = {month: i for i, month in enumerate(months)}
+        row_of = {(int(month[:4]), int(month[5:])): i for i, month in enumerate(months)}
         for day, gender in happened:
-            row = row_of.get(f"{day.year:04d}-{day.month:02d}")
+            row = row_of.get((day.year, day.month))
             if row is not None:
                 grid[row, {WOMAN: 0, MAN: 1}.get(gender, 2)] += 1
         # Without anyone of another gender, their empty column would only force

@@ -91,16 +91,15 @@ def _too_few(n: int, min_n: int) -> str | None:
 
 
 def _bootstrap(
-    samples: tuple[np.ndarray, ...], statistic: bootstrap.Statistic, method: str, seed: int
-) -> Interval | None:
-    result = bootstrap.interval(
-        samples, statistic, method, confidence=CONFIDENCE, resamples=BOOTSTRAP_RESAMPLES,
-        seed=seed,
-    )
-    if result is None:
-        return None
-    return Interval(result.low, result.high,
-                    f"bootstrap {result.method}, {BOOTSTRAP_RESAMPLES} resamples")
+    samples: tuple[np.ndarray, ...], wanted: list[bootstrap.Wanted], seed: int
+) -> list[Interval | None]:
+    return [
+        None if result is None else Interval(
+            result.low, result.high, f"bootstrap {result.method}, {BOOTSTRAP_RESAMPLES} resamples"
+        )
+        for result in bootstrap.intervals(samples, wanted, confidence=CONFIDENCE,
+                                          resamples=BOOTSTRAP_RESAMPLES, seed=seed)
+    ]
 
 
 def rank_biserial(differences: Sequence[float]) -> float | None:
@@ -131,9 +130,10 @@ def paired_change(
         mean_ci = Interval(mean, mean, same)
         median_ci = Interval(median, median, same)
     else:
-        mean_ci = _bootstrap((d,), bootstrap.MEAN, "BCa", seed)
         # BCa degenerates on the median of ordinal steps; percentile does not.
-        median_ci = _bootstrap((d,), bootstrap.MEDIAN, "percentile", seed)
+        mean_ci, median_ci = _bootstrap(
+            (d,), [(bootstrap.MEAN, "BCa"), (bootstrap.MEDIAN, "percentile")], seed
+        )
 
     if np.all(d == 0):
         wilcoxon = TestResult(None, None, "Wilcoxon signed-rank", "all differences are zero")
@@ -171,7 +171,7 @@ def group_difference(
     if np.all(np.concatenate([a, b]) == a[0]):
         interval = Interval(delta, delta, "all values are equal")
     else:
-        interval = _bootstrap((a, b), bootstrap.CLIFFS_DELTA, "percentile", seed)
+        (interval,) = _bootstrap((a, b), [(bootstrap.CLIFFS_DELTA, "percentile")], seed)
     return GroupDifference(int(a.size), int(b.size), test, delta, interval)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+
 from analysis.groups import shares_by_group
 from analysis.movement import GENDERS
 from analysis.statistics import (
@@ -35,6 +37,22 @@ class TargetObservation:
 
     gender: str
     reached: bool
+
+
+@dataclass(frozen=True)
+class Reached:
+    """Everyone in a target's denominator as columns: gender, and whether each reached it."""
+
+    gender: np.ndarray
+    reached: np.ndarray
+
+    @classmethod
+    def of(cls, observations: Reached | Iterable[TargetObservation]) -> Reached:
+        if isinstance(observations, Reached):
+            return observations
+        rows = list(observations)
+        return cls(np.array([o.gender for o in rows], dtype=str),
+                   np.array([o.reached for o in rows], dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,7 @@ def judge(share: float, n: int, goal: float, min_n: int) -> TargetStatus:
 
 
 def target_result(
-    observations: Iterable[TargetObservation], goal: float, threshold: int,
+    observations: Reached | Iterable[TargetObservation], goal: float, threshold: int,
     min_n: int = MIN_N_FOR_TESTS,
 ) -> TargetResult:
     """Share reaching the target per group, suppressed like every table.
@@ -76,11 +94,14 @@ def target_result(
     neither a hidden numerator nor its complement can be worked out from the rest.
     A share is hidden when either is.
     """
-    counts = {gender: [0, 0] for gender in GENDERS}
-    for observation in observations:
-        if observation.gender not in counts:
-            raise ValueError(f"unknown gender {observation.gender!r}")
-        counts[observation.gender][0 if observation.reached else 1] += 1
+    people = Reached.of(observations)
+    unknown = set(np.unique(people.gender).tolist()) - set(GENDERS)
+    if unknown:
+        raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+    counts = {}
+    for gender in GENDERS:
+        reached = people.reached[people.gender == gender]
+        counts[gender] = [int(reached.sum()), int(reached.size - reached.sum())]
 
     groups = []
     for shown in shares_by_group(counts, 2, threshold):

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from analysis.age import age_band, age_range
 from analysis.domains import domain_scores
-from questionnaires import Catalogue, Questionnaire
+from questionnaires import Catalogue
 from survey_app.extensions import db
 from survey_app.models import (
     Answer,
@@ -90,15 +90,17 @@ class Responses:
             np.where(keep[:, None], self.values, np.nan),
         )
 
-    def groups(self) -> list[tuple[Questionnaire, OccasionKind, np.ndarray]]:
+    @cached_property
+    def groups(self) -> tuple[tuple[tuple[str, int], OccasionKind, np.ndarray], ...]:
         """The present rows by questionnaire version and occasion kind: each is scored
         by its own version's definition and the items asked at that occasion."""
-        keys: dict[tuple[tuple[str, int], OccasionKind], list[int]] = {}
-        for row in np.flatnonzero(self.present):
-            keys.setdefault((self.questionnaire[row], self.kind[row]), []).append(row)
-        return [(questionnaire, kind, np.array(rows))
-                for (questionnaire, kind), rows in keys.items()]
-
+        rows: dict[tuple[tuple[str, int], OccasionKind], list[int]] = {}
+        for row, key in enumerate(zip(self.questionnaire.tolist(), self.kind.tolist(),
+                                      strict=True)):
+            if key[1] is not None:
+                rows.setdefault(key, []).append(row)
+        return tuple((questionnaire, kind, np.array(found))
+                     for (questionnaire, kind), found in rows.items())
 
 @dataclass(frozen=True)
 class ReportData:
@@ -224,7 +226,7 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
 def steps(data: ReportData, responses: Responses, catalogue: Catalogue) -> np.ndarray:
     """The ladder step of each response; NaN without one, or with "don't know"."""
     found = np.full(len(data), np.nan)
-    for (slug, version), _, rows in responses.groups():
+    for (slug, version), _, rows in responses.groups:
         ladder = catalogue.get(slug, version).definition.ladder_item
         if ladder is not None:
             found[rows] = responses.values[rows, data.column(ladder.id)]
@@ -236,7 +238,7 @@ def item_scores(data: ReportData, responses: Responses, catalogue: Catalogue) ->
     mirrored; NaN for items not scored or not asked at that occasion, and for
     missing answers."""
     scores = np.full(responses.values.shape, np.nan)
-    for (slug, version), kind, rows in responses.groups():
+    for (slug, version), kind, rows in responses.groups:
         definition = catalogue.get(slug, version).definition
         for item in definition.items_for(kind.value):
             scoring = item.question_type.scoring(item, definition)
@@ -267,7 +269,7 @@ def domain_score_matrix(
     """Each response's score per domain (columns in ``domains`` order), by the items
     its own questionnaire version asks at that occasion; NaN where missing."""
     found = np.full((len(data), len(domains)), np.nan)
-    for (slug, version), kind, rows in responses.groups():
+    for (slug, version), kind, rows in responses.groups:
         definition = catalogue.get(slug, version).definition
         columns: dict[str, list[int]] = {}
         for item in definition.items_for(kind.value):

@@ -3,8 +3,6 @@ functions. ``report_data`` does the reading; this module assembles the report.""
 
 from __future__ import annotations
 
-import functools
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +12,7 @@ import sqlalchemy as sa
 from analysis import MovementTable, StepDistribution, movement_table
 from analysis import step_distribution as distribution_of
 from analysis.age import AGE_BAND_LABELS
-from analysis.attrition import AttritionTable, ParticipantProgress, attrition_table
+from analysis.attrition import AttritionTable, Progress, attrition_table
 from analysis.domains import DomainChangeTable, DomainScores, domain_change_table
 from analysis.monthly import MonthlyTable, monthly_table, months_between
 from analysis.movement import (
@@ -63,11 +61,8 @@ def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int
     return movement_table(steps_of(report_data.read(filters, catalogue), catalogue), threshold)
 
 
-StoredOccasions = dict[tuple[OccasionKind, int], schedule.StoredOccasion]
-
-
-def stored_occasions(filters: ReportFilters) -> dict[int, StoredOccasions]:
-    """Each covered participant's stored occasions, as the schedule needs them.
+def stored_occasions(filters: ReportFilters, data: ReportData) -> schedule.StoredColumns:
+    """Every covered participant's stored occasions as columns, for the schedule.
 
     Rows come straight from the driver's cursor: an ORM object, or even a
     SQLAlchemy Row, per occasion would cost more than the rest of the report.
@@ -80,51 +75,37 @@ def stored_occasions(filters: ReportFilters) -> dict[int, StoredOccasions]:
         .outerjoin(Response, Response.occasion_id == Occasion.id)
         .where(*filters.participant_conditions())
     )
-    stored: dict[int, StoredOccasions] = {}
-    for participant_id, kind, sequence, due_on, started, submitted in result.cursor:
-        stored.setdefault(participant_id, {})[(OccasionKind(kind), sequence)] = (
-            schedule.StoredOccasion(_driver_date(due_on), bool(started), bool(submitted))
-        )
+    rows = result.cursor.fetchall()
     result.close()
-    return stored
-
-
-@functools.lru_cache(maxsize=65_536)
-def _driver_date(value: str | date) -> date:
-    """A date as the driver gives it: SQLite's are ISO text, PostgreSQL's dates."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-_CLOSED = {
-    schedule.OccasionStatus.COMPLETED, schedule.OccasionStatus.OVERDUE,
-    schedule.OccasionStatus.MISSED,
-}
+    participant, kind, sequence, due_on, started, submitted = (
+        zip(*rows, strict=True) if rows else ([],) * 6
+    )
+    return schedule.StoredColumns(
+        row=np.searchsorted(data.participant_ids, np.array(participant, dtype=np.int64)),
+        # The driver gives the stored values: the kinds' names and, from SQLite, ISO dates.
+        kind=np.array(kind, dtype=str),
+        sequence=np.array(sequence, dtype=int),
+        due_on=np.array([str(d) for d in due_on], dtype="datetime64[D]"),
+        started=np.array(started, dtype=bool),
+        submitted=np.array(submitted, dtype=bool),
+    )
 
 
 def participant_progress(
-    data: ReportData, stored: dict[int, StoredOccasions], today: date
-) -> list[ParticipantProgress]:
+    data: ReportData, stored: schedule.StoredColumns, today: date
+) -> Progress:
     """For attrition: what each participant covered has answered, and what fell due.
 
     An occasion counts as due once its answering window has passed (overdue or
     missed) or it was answered; one still open is not yet counted against anyone.
     """
-    progress = []
-    for participant_id, gender, enrolled_on, exited_on in zip(
-        data.participant_ids.tolist(), data.gender.tolist(), data.enrolled_on, data.exited_on,
-        strict=True,
-    ):
-        answered: Counter[str] = Counter()
-        due: Counter[str] = Counter()
-        for kind, _, _, status in schedule.statuses(
-            enrolled_on, exited_on, stored.get(participant_id, {}), today
-        ):
-            if status == schedule.OccasionStatus.COMPLETED:
-                answered[kind.value] += 1
-            if status in _CLOSED:
-                due[kind.value] += 1
-        progress.append(ParticipantProgress(gender, dict(answered), dict(due)))
-    return progress
+    counts = schedule.occasion_counts(
+        np.array(data.enrolled_on.tolist(), dtype="datetime64[D]"),
+        np.array([d if d is not None else "NaT" for d in data.exited_on.tolist()],
+                 dtype="datetime64[D]"),
+        stored, today,
+    )
+    return Progress(data.gender, counts.answered, counts.due)
 
 
 @dataclass(frozen=True)
@@ -222,14 +203,13 @@ def reliable_change_tables(
         if len(in_domain) >= 2:
             scales[domain] = in_domain
 
-    with_intake = data.intake.present
+    with_intake = np.flatnonzero(data.intake.present)
     tables = []
     for scale, items in scales.items():
-        columns = [data.column(item.id) for item in items]
+        chosen = np.ix_(with_intake, [data.column(item.id) for item in items])
         tables.append(reliable_change_table(
             scale,
-            ScaleScores(data.gender[with_intake], scored.intake[with_intake][:, columns],
-                        scored.latest[with_intake][:, columns]),
+            ScaleScores(data.gender[with_intake], scored.intake[chosen], scored.latest[chosen]),
             threshold,
         ))
     return tables
@@ -257,15 +237,15 @@ class ReportInputs:
     """Everything a report reads from the database; the rest is computation."""
 
     data: ReportData
-    occasions: dict[int, StoredOccasions]
+    occasions: schedule.StoredColumns
     targets: list[targets.TargetDefinition]
     targets_set_on: Organisation | None
 
 
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
     definitions, set_on = targets.targets_for(filters.scope)
-    return ReportInputs(report_data.read(filters, catalogue), stored_occasions(filters),
-                        definitions, set_on)
+    data = report_data.read(filters, catalogue)
+    return ReportInputs(data, stored_occasions(filters, data), definitions, set_on)
 
 
 def evaluator_report(

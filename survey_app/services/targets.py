@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from analysis.targets import TargetObservation
+from analysis.targets import Reached
 from survey_app.extensions import db
 from survey_app.models import ExitOutcome, Organisation, ProjectTarget, TargetRule
 from survey_app.models.organisation import PATH_SEPARATOR
@@ -189,7 +189,7 @@ def current_label(definition: TargetDefinition) -> str:
 
 def observations(
     definition: TargetDefinition, data: ReportData, domain_changes: Mapping[str, np.ndarray],
-) -> list[TargetObservation]:
+) -> Reached:
     """Who is in the target's denominator, and whether each reached it.
 
     ``domain_changes`` maps a domain to each participant's change in its score
@@ -210,7 +210,4 @@ def observations(
         counted = ~np.isnan(answer)
         reached = np.greater_equal(answer, definition.agree_from or 0, where=counted,
                                    out=np.zeros(len(data), dtype=bool))
-    return [
-        TargetObservation(gender, bool(hit))
-        for gender, hit in zip(data.gender[counted].tolist(), reached[counted], strict=True)
-    ]
+    return Reached(data.gender[counted], reached[counted])

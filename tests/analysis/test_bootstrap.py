@@ -129,3 +129,16 @@ def test_samples_with_many_distinct_values_are_resampled_by_scipy():
                                    rng=np.random.default_rng(4), vectorized=True, batch=250)
     assert (ours.low, ours.high) == (scipy_result.confidence_interval.low,
                                      scipy_result.confidence_interval.high)
+
+
+def test_several_statistics_from_one_draw_equal_each_drawn_alone():
+    sample = (np.repeat([-1.0, 0.0, 1.0, 2.0], [7, 20, 15, 8]),)
+    together = bootstrap.intervals(
+        sample, [(bootstrap.MEAN, "BCa"), (bootstrap.MEDIAN, "percentile")],
+        confidence=0.95, resamples=999, seed=5,
+    )
+    alone = [
+        bootstrap.interval(sample, statistic, method, confidence=0.95, resamples=999, seed=5)
+        for statistic, method in ((bootstrap.MEAN, "BCa"), (bootstrap.MEDIAN, "percentile"))
+    ]
+    assert together == alone

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey_app.models import Occasion, OccasionKind, Participant, Response, ResponseMode
-from survey_app.services.schedule import OccasionStatus, current, followup_due_on, plan
+from survey_app.services.schedule import (
+    OccasionStatus,
+    StoredColumns,
+    StoredOccasion,
+    current,
+    followup_due_on,
+    occasion_counts,
+    plan,
+)
+from survey_app.services.schedule import statuses as plain_statuses
 
 S = OccasionStatus
 
@@ -97,3 +109,63 @@ def test_nothing_is_current_between_windows():
     answered(participant, OccasionKind.INTAKE, 0, ENROLLED)
     assert current(participant, date(2026, 3, 1)) is None
     assert current(participant, date(2026, 4, 16)).kind == OccasionKind.FOLLOWUP
+
+
+# --- Many participants at once: occasion_counts against statuses -------------------
+
+def _stored_choices(draw, enrolled: date, exited: date | None, today: date):
+    """Stored occasions for some of the participant's planned ones, some started or
+    submitted, a few with a due date moved (as an older schedule may have stored)."""
+    stored = {}
+    for kind, sequence, due_on, _ in plain_statuses(enrolled, exited, {}, today):
+        if draw(st.booleans()):
+            shift = draw(st.sampled_from([0, 0, 0, -3, 20]))
+            started = draw(st.booleans())
+            submitted = started and draw(st.booleans())
+            stored[(kind, sequence)] = StoredOccasion(
+                due_on + timedelta(days=shift), started, submitted
+            )
+    return stored
+
+
+@st.composite
+def schedules(draw):
+    today = draw(st.dates(date(2024, 1, 1), date(2028, 12, 31)))
+    people = []
+    for _ in range(draw(st.integers(1, 6))):
+        enrolled = today - timedelta(days=draw(st.integers(-40, 1500)))
+        exited = None
+        if draw(st.booleans()):
+            exited = enrolled + timedelta(days=draw(st.integers(0, 1500)))
+        people.append((enrolled, exited, _stored_choices(draw, enrolled, exited, today)))
+    return today, people
+
+
+@given(schedules())
+@settings(max_examples=300, deadline=None)
+def test_counts_for_many_agree_with_statuses_one_by_one(case):
+    today, people = case
+    rows = [(row, kind.value, sequence, stored.due_on, stored.started, stored.submitted)
+            for row, (_, _, occasions) in enumerate(people)
+            for (kind, sequence), stored in occasions.items()]
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    counts = occasion_counts(
+        np.array([enrolled for enrolled, _, _ in people], dtype="datetime64[D]"),
+        np.array([exited or "NaT" for _, exited, _ in people], dtype="datetime64[D]"),
+        StoredColumns(
+            row=np.array(columns[0], dtype=int), kind=np.array(columns[1], dtype=str),
+            sequence=np.array(columns[2], dtype=int),
+            due_on=np.array(columns[3], dtype="datetime64[D]"),
+            started=np.array(columns[4], dtype=bool), submitted=np.array(columns[5], dtype=bool),
+        ),
+        today,
+    )
+    closed = {S.COMPLETED, S.OVERDUE, S.MISSED}
+    for row, (enrolled, exited, occasions) in enumerate(people):
+        one_by_one = list(plain_statuses(enrolled, exited, occasions, today))
+        for kind in OccasionKind:
+            answered = sum(1 for k, _, _, s in one_by_one if k == kind and s == S.COMPLETED)
+            due = sum(1 for k, _, _, s in one_by_one if k == kind and s in closed)
+            assert (counts.answered[kind.value][row], counts.due[kind.value][row]) == (
+                answered, due
+            ), (kind, one_by_one)
