@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from analysis.charts import (
     StackLabels,
     interval_chart,
     monthly_chart,
+    render,
     stacked_distribution,
     transition_heatmap,
 )
@@ -93,3 +95,13 @@ CHARTS: dict[str, Callable[[EvaluatorReport], Figure]] = {
     "targets": targets_chart,
     "monthly": monthly,
 }
+
+
+def embedded_charts(report: EvaluatorReport) -> dict[str, str]:
+    """Every chart as an SVG ``data:`` address, drawn from a report already computed:
+    the page shows them without five more requests each computing the report anew."""
+    return {
+        name: "data:image/svg+xml;base64,"
+        + base64.b64encode(render(draw(report), "svg")).decode("ascii")
+        for name, draw in CHARTS.items()
+    }

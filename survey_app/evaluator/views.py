@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from analysis.charts import FORMATS, render
 from survey_app.evaluator import bp
-from survey_app.evaluator.charts import CHARTS
+from survey_app.evaluator.charts import CHARTS, embedded_charts
 from survey_app.evaluator.forms import ReportFilterForm
 from survey_app.services import clock, organisations, reporting
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
@@ -66,8 +66,7 @@ def report() -> str:
         scope=filters.scope,
         report=report_data,
         filters=filters,
-        chart_src=lambda name: url_for(".chart", name=name, fmt="svg",
-                                       **_filter_arguments(filters)),
+        chart_src=embedded_charts(report_data).__getitem__,
         chart_download=lambda name, fmt: url_for(
             ".chart", name=name, fmt=fmt, download=1, **_filter_arguments(filters)
         ),
