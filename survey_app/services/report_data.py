@@ -111,8 +111,9 @@ class ReportData:
     exit_outcome: np.ndarray
     age_band: np.ndarray
     organisation_path: np.ndarray
+    #: datetime64[D]
     enrolled_on: np.ndarray
-    #: None for those still taking part.
+    #: datetime64[D], NaT for those still taking part.
     exited_on: np.ndarray
     #: Item id of each column of ``Responses.values``.
     item_ids: tuple[str, ...]
@@ -138,6 +139,52 @@ def _item_ids(catalogue: Catalogue) -> tuple[str, ...]:
     ))
 
 
+def _chosen_responses(filters: ReportFilters) -> sa.CTE:
+    """Each covered participant's intake and latest later response, submitted ones only.
+
+    Within a participant, intake ranks alone; among the rest exit comes first, then
+    the follow-up with the highest number.
+    """
+    is_intake = Occasion.kind == OccasionKind.INTAKE
+    exit_first = sa.case((Occasion.kind == OccasionKind.EXIT, 1), else_=0)
+    ranked = (
+        sa.select(
+            Response.id.label("response_id"), Occasion.participant_id, Occasion.kind,
+            Response.questionnaire_slug.label("slug"),
+            Response.questionnaire_version.label("version"),
+            sa.func.row_number().over(
+                partition_by=(Occasion.participant_id, is_intake),
+                order_by=(exit_first.desc(), Occasion.sequence.desc()),
+            ).label("rank"),
+        )
+        .join(Occasion, Response.occasion_id == Occasion.id)
+        .join(Participant, Participant.id == Occasion.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(*filters.participant_conditions(), *filters.response_conditions(),
+               Response.submitted_at.is_not(None))
+        .cte("ranked")
+    )
+    return sa.select(ranked).where(ranked.c.rank == 1).cte("chosen")
+
+
+def _answer_values(chosen: sa.CTE, item_ids: tuple[str, ...]) -> np.ndarray:
+    """(response id, item column, value) of every answer with a value, one row each.
+
+    Straight from the driver's cursor into numpy: a SQLAlchemy Row per answer would
+    double the time of the read. "Don't know" and unanswered items have no value.
+    """
+    item_column = sa.case({item_id: index for index, item_id in enumerate(item_ids)},
+                          value=Answer.item_id)
+    result = db.session.connection().execute(
+        sa.select(Answer.response_id, item_column, Answer.value)
+        .where(Answer.response_id.in_(sa.select(chosen.c.response_id)),
+               Answer.value.is_not(None), Answer.item_id.in_(item_ids))
+    )
+    flat = np.fromiter(itertools.chain.from_iterable(result.cursor), dtype=np.int64)
+    result.close()
+    return flat.reshape(-1, 3)
+
+
 def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """Everyone covered, with their intake and latest submitted response as columns."""
     people = db.session.execute(
@@ -148,78 +195,49 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         .where(*filters.participant_conditions())
         .order_by(Participant.id)
     ).all()
-    ids = np.array([row[0] for row in people], dtype=np.int64)
-    row_of = {participant_id: row for row, participant_id in enumerate(ids.tolist())}
+    ids, gender, exit_outcome, age, path, enrolled_on, exited_on = (
+        zip(*people, strict=True) if people else ([],) * 7
+    )
+    row_of = {participant_id: row for row, participant_id in enumerate(ids)}
     item_ids = _item_ids(catalogue)
 
-    is_intake = Occasion.kind == OccasionKind.INTAKE
-    latest_first = sa.case((Occasion.kind == OccasionKind.EXIT, 1), else_=0)
-    ranked = (
-        sa.select(
-            Response.id.label("response_id"), Occasion.participant_id, Occasion.kind,
-            Response.questionnaire_slug.label("slug"),
-            Response.questionnaire_version.label("version"),
-            sa.func.row_number().over(
-                partition_by=(Occasion.participant_id, is_intake),
-                order_by=(latest_first.desc(), Occasion.sequence.desc()),
-            ).label("rank"),
-        )
-        .join(Occasion, Response.occasion_id == Occasion.id)
-        .join(Participant, Participant.id == Occasion.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
-        .where(*filters.participant_conditions(), *filters.response_conditions(),
-               Response.submitted_at.is_not(None))
-        .cte("ranked")
-    )
-    chosen = sa.select(ranked).where(ranked.c.rank == 1).cte("chosen")
+    chosen = _chosen_responses(filters)
     responses = db.session.execute(
         sa.select(chosen.c.response_id, chosen.c.participant_id, chosen.c.kind, chosen.c.slug,
                   chosen.c.version)
         .order_by(chosen.c.response_id)
     ).all()
-    response_ids = np.array([r[0] for r in responses], dtype=np.int64)
-    response_row = np.array([row_of[r[1]] for r in responses], dtype=np.int64)
-    response_is_intake = np.array([r[2] == OccasionKind.INTAKE for r in responses], dtype=bool)
+    response_ids = np.array([r.response_id for r in responses], dtype=np.int64)
+    response_row = np.array([row_of[r.participant_id] for r in responses], dtype=np.int64)
+    is_intake = np.array([r.kind == OccasionKind.INTAKE for r in responses], dtype=bool)
 
-    blocks = {}
-    for intake in (True, False):
+    response, column, value = _answer_values(chosen, item_ids).T
+    position = np.searchsorted(response_ids, response)
+
+    def block(intake: bool) -> Responses:
         kind = np.full(len(ids), None, dtype=object)
         questionnaire = np.full(len(ids), None, dtype=object)
-        for response in (r for r, is_intake in zip(responses, response_is_intake, strict=True)
-                         if is_intake == intake):
-            kind[row_of[response[1]]] = response[2]
-            questionnaire[row_of[response[1]]] = (response[3], response[4])
-        blocks[intake] = (kind, questionnaire, np.full((len(ids), len(item_ids)), np.nan))
-
-    # Answers as (response, item column, value) integers, straight from the driver's
-    # cursor: one SQLAlchemy Row per answer would double the time of the read.
-    # "Don't know" and unanswered items are not fetched: they stay NaN.
-    item_column = sa.case({item_id: index for index, item_id in enumerate(item_ids)},
-                          value=Answer.item_id)
-    answers = db.session.connection().execute(
-        sa.select(Answer.response_id, item_column, Answer.value)
-        .where(Answer.response_id.in_(sa.select(chosen.c.response_id)),
-               Answer.value.is_not(None), Answer.item_id.in_(item_ids))
-    )
-    flat = np.fromiter(itertools.chain.from_iterable(answers.cursor), dtype=np.int64)
-    answers.close()
-    response, column, value = flat.reshape(-1, 3).T
-    position = np.searchsorted(response_ids, response)
-    for intake in (True, False):
-        picked = response_is_intake[position] == intake
-        blocks[intake][2][response_row[position[picked]], column[picked]] = value[picked]
+        for r, row in zip(responses, response_row.tolist(), strict=True):
+            if (r.kind == OccasionKind.INTAKE) == intake:
+                kind[row] = r.kind
+                questionnaire[row] = (r.slug, r.version)
+        values = np.full((len(ids), len(item_ids)), np.nan)
+        picked = is_intake[position] == intake
+        values[response_row[position[picked]], column[picked]] = value[picked]
+        return Responses(kind, questionnaire, values)
 
     return ReportData(
-        participant_ids=ids,
-        gender=np.array([row[1].value for row in people], dtype=str),
-        exit_outcome=np.array([row[2] for row in people], dtype=object),
-        age_band=np.array([age_band(int(row[3])) for row in people], dtype=str),
-        organisation_path=np.array([row[4] for row in people], dtype=str),
-        enrolled_on=np.array([row[5] for row in people], dtype=object),
-        exited_on=np.array([row[6] for row in people], dtype=object),
+        participant_ids=np.array(ids, dtype=np.int64),
+        gender=np.array([g.value for g in gender], dtype=str),
+        exit_outcome=np.array(exit_outcome, dtype=object),
+        age_band=np.array([age_band(int(a)) for a in age], dtype=str),
+        organisation_path=np.array(path, dtype=str),
+        enrolled_on=np.array(enrolled_on, dtype="datetime64[D]"),
+        exited_on=np.array([d if d is not None else "NaT" for d in exited_on],
+                           dtype="datetime64[D]"),
         item_ids=item_ids,
-        intake=Responses(*blocks[True]),
-        latest=Responses(*blocks[False]),
+        intake=block(True),
+        latest=block(False),
     )
 
 

@@ -99,12 +99,7 @@ def participant_progress(
     An occasion counts as due once its answering window has passed (overdue or
     missed) or it was answered; one still open is not yet counted against anyone.
     """
-    counts = schedule.occasion_counts(
-        np.array(data.enrolled_on.tolist(), dtype="datetime64[D]"),
-        np.array([d if d is not None else "NaT" for d in data.exited_on.tolist()],
-                 dtype="datetime64[D]"),
-        stored, today,
-    )
+    counts = schedule.occasion_counts(data.enrolled_on, data.exited_on, stored, today)
     return Progress(data.gender, counts.answered, counts.due)
 
 
@@ -173,11 +168,12 @@ def monthly_report(
     first = max(filters.enrolled_from or earliest, earliest)
     if not len(data):
         return monthly_table({"enrolled": [], "exited": []}, [], threshold)
-    first = max(first, min(data.enrolled_on).replace(day=1))
+    first = max(first, data.enrolled_on.min().item().replace(day=1))
     genders = data.gender.tolist()
+    exits = data.exited_on.tolist()  # None where NaT
     events = {
-        "enrolled": list(zip(data.enrolled_on, genders, strict=True)),
-        "exited": [(exited, gender) for exited, gender in zip(data.exited_on, genders, strict=True)
+        "enrolled": list(zip(data.enrolled_on.tolist(), genders, strict=True)),
+        "exited": [(exited, gender) for exited, gender in zip(exits, genders, strict=True)
                    if exited is not None],
     }
     return monthly_table(events, months_between(first, last), threshold)
