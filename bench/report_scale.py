@@ -1,7 +1,8 @@
 """The full evaluator report at scale, against a per-participant loop and pandas.
 
-For each size, a throw-away SQLite database gets that many participants with up
-to 13 answered occasions (intake, follow-ups, exit for some) of a 20-item
+For each size, a throw-away database (SQLite, or with ``--database postgresql``
+a new database on the PostgreSQL server at 127.0.0.1) gets that many participants
+with up to 13 answered occasions (intake, follow-ups, exit for some) of a 20-item
 questionnaire (the ladder, the Stegvis statements and extra statements, some
 reversed; 5 % "don't know"). On that database, in the same run:
 
@@ -18,6 +19,7 @@ reversed; 5 % "don't know"). On that database, in the same run:
   loop with ``read_sql`` and ``groupby("participant").apply``.
 
     .venv/bin/python bench/report_scale.py [--sizes 10000 100000] [--repeat 1]
+                                           [--database sqlite|postgresql]
 
 Generating 100 000 participants (about 14 million answers) takes a few minutes.
 Nothing leaves 127.0.0.1; the databases are deleted afterwards.
@@ -26,18 +28,21 @@ Nothing leaves 127.0.0.1; the databases are deleted afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
-import sqlite3
 import statistics
 import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import flask_migrate
 import numpy as np
+import sqlalchemy as sa
 import yaml
 from timing import best_of
 
@@ -76,25 +81,24 @@ def questionnaire_folder(folder: Path) -> Path:
     return target
 
 
-def generate(database: Path, catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
-    """Participants, occasions, responses and answers, written straight with sqlite3."""
+def generate(catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
+    """Participants, occasions, responses and answers, written straight with the driver."""
     rng = np.random.default_rng(seed)
     definition = catalogue.latest("stegvis").definition
     organisation_id = organisations.add("Bench/Projekt").id
-    db.session.commit()  # sqlite3 below writes on its own connection
+    db.session.commit()  # the driver below writes on its own connection
     answered_followups = rng.integers(0, MAX_OCCASIONS - 1, n)  # intake + 0..11 follow-ups
     exited = rng.random(n) < 0.3  # exit answered: up to 13 occasions
     enrolled = [today - timedelta(days=int(91 * f + d))
                 for f, d in zip(answered_followups, rng.integers(20, 80, n), strict=True)]
-    created = datetime.now().isoformat(sep=" ")
-    connection = sqlite3.connect(database)
-    connection.executemany(
-        "INSERT INTO participants (id, code, gender, birth_year, language, prefers_easy_read,"
-        " organisation_id, enrolled_on, exited_on, exit_outcome, created_at)"
-        " VALUES (?, ?, ?, ?, 'sv', 0, ?, ?, ?, ?, ?)",
+    created = datetime.now()
+    connection = db.engine.raw_connection()
+    _write(connection, "participants",
+        ("id", "code", "gender", "birth_year", "language", "prefers_easy_read",
+         "organisation_id", "enrolled_on", "exited_on", "exit_outcome", "created_at"),
         (
-            (i + 1, f"B-{i + 1}", str(GENDERS[g]), int(y), organisation_id, enrolled[i].isoformat(),
-             (today - timedelta(days=10)).isoformat() if exited[i] else None,
+            (i + 1, f"B-{i + 1}", str(GENDERS[g]), int(y), "sv", False, organisation_id,
+             enrolled[i], today - timedelta(days=10) if exited[i] else None,
              str(OUTCOMES[o]) if exited[i] else None, created)
             for i, (g, y, o) in enumerate(zip(
                 rng.choice(4, n, p=[0.5, 0.46, 0.02, 0.02]), rng.integers(1960, 2005, n),
@@ -116,8 +120,9 @@ def generate(database: Path, catalogue: Catalogue, n: int, today: date, seed: in
     occasion_rows, response_rows, answer_rows = [], [], []
     start = rng.integers(1, 5, n)  # where each participant stands at intake
     for number, (i, kind, sequence, due) in enumerate(occasions(), start=1):
-        occasion_rows.append((number, i + 1, kind, sequence, due.isoformat(), created))
-        response_rows.append((number, number, created, created))
+        occasion_rows.append((number, i + 1, kind, sequence, due, created))
+        response_rows.append((number, number, "stegvis", 1, "bench", "sv", "self", created,
+                              created))
         progress = sequence if kind == "followup" else (MAX_OCCASIONS if kind == "exit" else 0)
         for item in items:
             if not item.asked_at(kind):
@@ -135,21 +140,38 @@ def generate(database: Path, catalogue: Catalogue, n: int, today: date, seed: in
     _flush(connection, occasion_rows, response_rows, answer_rows)
     connection.commit()
     connection.close()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as analyze:  # fresh statistics, as autovacuum would give
+            analyze.execute(sa.text("ANALYZE"))
+            analyze.commit()
     return answers
 
 
-def _flush(connection: sqlite3.Connection, occasion_rows: list, response_rows: list,
-           answer_rows: list) -> None:
-    connection.executemany(
-        "INSERT INTO occasions (id, participant_id, kind, sequence, due_on, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)", occasion_rows)
-    connection.executemany(
-        "INSERT INTO responses (id, occasion_id, questionnaire_slug, questionnaire_version,"
-        " questionnaire_hash, language, mode, started_at, submitted_at)"
-        " VALUES (?, ?, 'stegvis', 1, 'bench', 'sv', 'self', ?, ?)", response_rows)
-    connection.executemany(
-        "INSERT INTO answers (id, response_id, item_id, value, missing_reason, answered_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)", answer_rows)
+def _write(connection, table: str, columns: tuple[str, ...], rows) -> None:
+    """Rows into a table the fastest way the driver offers: COPY or executemany."""
+    cursor = connection.cursor()
+    if db.engine.dialect.name == "postgresql":
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        # Table and column names are this script's own constants.
+        statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(statement, rows)
+    cursor.close()
+
+
+def _flush(connection, occasion_rows: list, response_rows: list, answer_rows: list) -> None:
+    _write(connection, "occasions",
+           ("id", "participant_id", "kind", "sequence", "due_on", "created_at"), occasion_rows)
+    _write(connection, "responses",
+           ("id", "occasion_id", "questionnaire_slug", "questionnaire_version",
+            "questionnaire_hash", "language", "mode", "started_at", "submitted_at"),
+           response_rows)
+    _write(connection, "answers",
+           ("id", "response_id", "item_id", "value", "missing_reason", "answered_at"),
+           answer_rows)
     for rows in (occasion_rows, response_rows, answer_rows):
         rows.clear()
 
@@ -182,13 +204,16 @@ class Scoring:
         return mirror - value if mirror else value
 
 
-def loop(database: Path, scoring: Scoring) -> object:
+def loop(engine: sa.Engine, scoring: Scoring) -> object:
     """One participant at a time, in plain Python."""
-    connection = sqlite3.connect(database)
+    connection = engine.raw_connection()
+    cursor = connection.cursor()
+    cursor.execute(ANSWERS_QUERY)
     people: dict[int, dict] = {}
-    for participant, gender, kind, sequence, item_id, value in connection.execute(ANSWERS_QUERY):
+    for participant, gender, kind, sequence, item_id, value in cursor:
         person = people.setdefault(participant, {"gender": gender, "occasions": {}})
         person["occasions"].setdefault((KIND_ORDER[kind], sequence), {})[item_id] = value
+    cursor.close()
     connection.close()
 
     def domain_scores(answers: dict) -> dict[str, float]:
@@ -221,13 +246,12 @@ def loop(database: Path, scoring: Scoring) -> object:
     return movement, {key: statistics.fmean(v) for key, v in changes.items()}
 
 
-def with_pandas(database: Path, scoring: Scoring) -> object:
+def with_pandas(engine: sa.Engine, scoring: Scoring) -> object:
     """The loop's figures with ``groupby("participant").apply``."""
     import pandas as pd
 
-    connection = sqlite3.connect(database)
-    frame = pd.read_sql(ANSWERS_QUERY, connection)
-    connection.close()
+    with engine.connect() as connection:
+        frame = pd.read_sql(sa.text(ANSWERS_QUERY), connection)
     frame.columns = ["participant", "gender", "kind", "sequence", "item", "value"]
     frame["order"] = frame["kind"].map(KIND_ORDER)
     mirror = frame["item"].map(scoring.mirror)
@@ -268,7 +292,7 @@ def with_pandas(database: Path, scoring: Scoring) -> object:
     return movement, change
 
 
-def stegvis_report(app, catalogue: Catalogue, today: date) -> dict[str, float]:
+def stegvis_report(catalogue: Catalogue, today: date) -> dict[str, float]:
     """The report page's work, timed in parts: read, analysis, charts."""
     filters = reporting.ReportFilters(organisations.find("Bench"))
     started = time.perf_counter()
@@ -283,10 +307,33 @@ def stegvis_report(app, catalogue: Catalogue, today: date) -> dict[str, float]:
             "full": drawn - started}
 
 
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def throwaway_database(kind: str, folder: Path) -> Iterator[str]:
+    """The address of a new, empty database, removed afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'report.sqlite3'}"
+        return
+    name = f"stegvis_bench_{os.getpid()}"
+    server = sa.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(POSTGRES_SERVER).set(database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     try:
         import pandas  # noqa: F401
@@ -294,33 +341,37 @@ def main() -> None:
     except ImportError:
         have_pandas = False
         print("pandas is not installed: its column is skipped (pip install pandas).")
+    print(f"On {args.database}:")
     print(f"{'participants':>12} {'answers':>11} {'read s':>7} {'analysis s':>10} "
           f"{'charts s':>8} {'full s':>7} {'peak MB':>8} {'loop s':>7} {'loop/full':>9} "
           f"{'pandas s':>8} {'pandas/full':>11}")
     full_times = {}
     for n in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="stegvis-bench-"))
-        database = folder / "report.sqlite3"
-        app = create_app({
-            "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "QUESTIONNAIRE_DIR": str(questionnaire_folder(folder)), "RATELIMIT_ENABLED": False,
-        })
         try:
-            with app.app_context():
-                flask_migrate.upgrade()
-                catalogue = app.extensions["questionnaires"]
-                today = clock.today()
-                answers = generate(database, catalogue, n, today)
-                runs = [stegvis_report(app, catalogue, today) for _ in range(args.repeat)]
-                best = {part: min(run[part] for run in runs) for part in runs[0]}
-                tracemalloc.start()
-                stegvis_report(app, catalogue, today)
-                peak = tracemalloc.get_traced_memory()[1] / 1e6
-                tracemalloc.stop()
-                scoring = Scoring(catalogue)
-                base = best_of(args.repeat, loop, database, scoring)
-                panda = (best_of(args.repeat, with_pandas, database, scoring) if have_pandas
-                         else float("nan"))
+            with throwaway_database(args.database, folder) as url:
+                app = create_app({
+                    "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                    "QUESTIONNAIRE_DIR": str(questionnaire_folder(folder)),
+                    "RATELIMIT_ENABLED": False,
+                })
+                with app.app_context():
+                    flask_migrate.upgrade()
+                    catalogue = app.extensions["questionnaires"]
+                    today = clock.today()
+                    answers = generate(catalogue, n, today)
+                    runs = [stegvis_report(catalogue, today) for _ in range(args.repeat)]
+                    best = {part: min(run[part] for run in runs) for part in runs[0]}
+                    tracemalloc.start()
+                    stegvis_report(catalogue, today)
+                    peak = tracemalloc.get_traced_memory()[1] / 1e6
+                    tracemalloc.stop()
+                    scoring = Scoring(catalogue)
+                    base = best_of(args.repeat, loop, db.engine, scoring)
+                    panda = (best_of(args.repeat, with_pandas, db.engine, scoring)
+                             if have_pandas else float("nan"))
+                    db.session.remove()
+                    db.engine.dispose()
         finally:
             shutil.rmtree(folder)
         full_times[n] = best["full"]
