@@ -75,7 +75,7 @@ class DomainScores:
             at = row_of[o.participant], domains.index(o.domain)
             before[at] = np.nan if o.before is None else o.before
             after[at] = np.nan if o.after is None else o.after
-        return cls(np.array(list(people.values()), dtype=str).reshape(len(people)), domains,
+        return cls(np.array(list(people.values()), dtype=str), domains,
                    before, after)
 
 

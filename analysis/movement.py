@@ -70,7 +70,7 @@ class Steps:
             return np.array([np.nan if s is None else s for s in steps], dtype=float)
 
         return cls(
-            np.array([o.gender for o in rows], dtype=str).reshape(len(rows)),
+            np.array([o.gender for o in rows], dtype=str),
             column(o.intake_step for o in rows), column(o.latest_step for o in rows),
         )
 
@@ -316,7 +316,9 @@ def movement_breakdown(
     """
     steps = Steps.of(observations)
     groups = (WOMAN, MAN, "others")
-    part_of = np.asarray(parts, dtype=str).reshape(steps.gender.size)
+    part_of = np.asarray(parts, dtype=str)
+    if part_of.shape != steps.gender.shape:
+        raise ValueError("give one part per participant")
     group_of = np.where(np.isin(steps.gender, ALWAYS_SHOWN), steps.gender, "others")
     up = steps.movement >= 1
     counts = {key: {g: [0, 0] for g in groups} for key in keys}

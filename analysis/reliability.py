@@ -56,7 +56,7 @@ class ScaleScores:
                 dtype=float,
             ).reshape(len(rows), items)
 
-        return cls(np.array([a.gender for a in rows], dtype=str).reshape(len(rows)),
+        return cls(np.array([a.gender for a in rows], dtype=str),
                    matrix(a.intake for a in rows), matrix(a.latest for a in rows))
 
 

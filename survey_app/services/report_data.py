@@ -29,7 +29,7 @@ from survey_app.models import (
     Participant,
     Response,
 )
-from survey_app.services import organisations
+from survey_app.services import organisations, schedule
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
 #: Age at enrolment, in whole years as the calendar gives them.
@@ -238,6 +238,36 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         item_ids=item_ids,
         intake=block(True),
         latest=block(False),
+    )
+
+
+def stored_occasions(filters: ReportFilters, data: ReportData) -> schedule.StoredColumns:
+    """Every covered participant's stored occasions as columns, for the schedule.
+
+    Rows come straight from the driver's cursor: an ORM object, or even a
+    SQLAlchemy Row, per occasion would cost more than the rest of the report.
+    """
+    result = db.session.connection().execute(
+        sa.select(Occasion.participant_id, Occasion.kind, Occasion.sequence, Occasion.due_on,
+                  Response.id.is_not(None), Response.submitted_at.is_not(None))
+        .join(Participant, Participant.id == Occasion.participant_id)
+        .join(Participant.organisation)
+        .outerjoin(Response, Response.occasion_id == Occasion.id)
+        .where(*filters.participant_conditions())
+    )
+    rows = result.cursor.fetchall()
+    result.close()
+    participant, kind, sequence, due_on, started, submitted = (
+        zip(*rows, strict=True) if rows else ([],) * 6
+    )
+    return schedule.StoredColumns(
+        row=np.searchsorted(data.participant_ids, np.array(participant, dtype=np.int64)),
+        # The driver gives the stored values: the kinds' names and, from SQLite, ISO dates.
+        kind=np.array(kind, dtype=str),
+        sequence=np.array(sequence, dtype=int),
+        due_on=np.array([str(d) for d in due_on], dtype="datetime64[D]"),
+        started=np.array(started, dtype=bool),
+        submitted=np.array(submitted, dtype=bool),
     )
 
 

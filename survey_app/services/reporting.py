@@ -1,5 +1,5 @@
-"""Glue between the database and ``analysis``: read the answers as columns, call pure
-functions. ``report_data`` does the reading; this module assembles the report."""
+"""The evaluator's report: ``report_data`` reads what it needs as columns, the pure
+functions of ``analysis`` compute, and this module puts the two together."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import sqlalchemy as sa
 
 from analysis import MovementTable, StepDistribution, movement_table
 from analysis import step_distribution as distribution_of
@@ -29,8 +28,7 @@ from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_chan
 from analysis.statistics import ShareDifference
 from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
-from survey_app.extensions import db
-from survey_app.models import Occasion, OccasionKind, Organisation, Participant, Response
+from survey_app.models import OccasionKind, Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
 from survey_app.services import report_data, schedule, targets
 from survey_app.services.report_data import ReportData, ReportFilters
@@ -59,36 +57,6 @@ def ladder_steps(catalogue: Catalogue) -> list[int]:
 
 def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int) -> MovementTable:
     return movement_table(steps_of(report_data.read(filters, catalogue), catalogue), threshold)
-
-
-def stored_occasions(filters: ReportFilters, data: ReportData) -> schedule.StoredColumns:
-    """Every covered participant's stored occasions as columns, for the schedule.
-
-    Rows come straight from the driver's cursor: an ORM object, or even a
-    SQLAlchemy Row, per occasion would cost more than the rest of the report.
-    """
-    result = db.session.connection().execute(
-        sa.select(Occasion.participant_id, Occasion.kind, Occasion.sequence, Occasion.due_on,
-                  Response.id.is_not(None), Response.submitted_at.is_not(None))
-        .join(Participant, Participant.id == Occasion.participant_id)
-        .join(Participant.organisation)
-        .outerjoin(Response, Response.occasion_id == Occasion.id)
-        .where(*filters.participant_conditions())
-    )
-    rows = result.cursor.fetchall()
-    result.close()
-    participant, kind, sequence, due_on, started, submitted = (
-        zip(*rows, strict=True) if rows else ([],) * 6
-    )
-    return schedule.StoredColumns(
-        row=np.searchsorted(data.participant_ids, np.array(participant, dtype=np.int64)),
-        # The driver gives the stored values: the kinds' names and, from SQLite, ISO dates.
-        kind=np.array(kind, dtype=str),
-        sequence=np.array(sequence, dtype=int),
-        due_on=np.array([str(d) for d in due_on], dtype="datetime64[D]"),
-        started=np.array(started, dtype=bool),
-        submitted=np.array(submitted, dtype=bool),
-    )
 
 
 def participant_progress(
@@ -241,7 +209,7 @@ class ReportInputs:
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
     definitions, set_on = targets.targets_for(filters.scope)
     data = report_data.read(filters, catalogue)
-    return ReportInputs(data, stored_occasions(filters, data), definitions, set_on)
+    return ReportInputs(data, report_data.stored_occasions(filters, data), definitions, set_on)
 
 
 def evaluator_report(
