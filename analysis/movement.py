@@ -31,6 +31,13 @@ ALWAYS_SHOWN = (WOMAN, MAN)
 OUTCOMES = ("improved", "unchanged", "worse")
 
 
+def check_genders(genders: np.ndarray) -> None:
+    """Refuse a gender the report does not know, rather than count it nowhere."""
+    unknown = set(np.unique(genders).tolist()) - set(GENDERS)
+    if unknown:
+        raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+
+
 @dataclass(frozen=True)
 class StepObservation:
     participant: Hashable
@@ -56,9 +63,7 @@ class Steps:
     latest: np.ndarray
 
     def __post_init__(self) -> None:
-        unknown = set(np.unique(self.gender).tolist()) - set(GENDERS)
-        if unknown:
-            raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+        check_genders(self.gender)
 
     @classmethod
     def of(cls, observations: Steps | Iterable[StepObservation]) -> Steps:

@@ -13,7 +13,7 @@ from enum import StrEnum
 import numpy as np
 
 from analysis.groups import shares_by_group
-from analysis.movement import GENDERS
+from analysis.movement import GENDERS, check_genders
 from analysis.statistics import (
     MIN_N_FOR_TESTS,
     Share,
@@ -95,9 +95,7 @@ def target_result(
     A share is hidden when either is.
     """
     people = Reached.of(observations)
-    unknown = set(np.unique(people.gender).tolist()) - set(GENDERS)
-    if unknown:
-        raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+    check_genders(people.gender)
     counts = {}
     for gender in GENDERS:
         reached = people.reached[people.gender == gender]

@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
@@ -38,9 +37,6 @@ class OccasionStatus(StrEnum):
 OPEN_STATUSES = (OccasionStatus.DUE, OccasionStatus.OVERDUE, OccasionStatus.IN_PROGRESS)
 
 
-# Cached: a report plans every participant, and most share their enrolment day
-# with many others.
-@lru_cache(maxsize=65_536)
 def followup_due_on(enrolled_on: date, number: int) -> date:
     """Calendar months, clamped to the month's end: 31 January + 3 months is 30 April."""
     return enrolled_on + relativedelta(months=FOLLOWUP_INTERVAL_MONTHS * number)
@@ -180,8 +176,13 @@ class OccasionCounts:
     due: dict[str, np.ndarray]
 
 
+def followups_due_on(enrolled_on: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """``followup_due_on`` for arrays of datetime64[D] and follow-up numbers (broadcast)."""
+    return _months_later(enrolled_on, FOLLOWUP_INTERVAL_MONTHS * numbers)
+
+
 def _months_later(day: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """``followup_due_on`` for arrays: calendar months on, clamped to the month's end."""
+    """Calendar months on, clamped to the month's end, as relativedelta counts them."""
     month = day.astype("datetime64[M]")
     day_of_month = (day - month.astype("datetime64[D]")).astype(int)
     target = month + months
@@ -210,7 +211,7 @@ def occasion_counts(
     # that opens after today. Three months are at least 89 days, so M is enough.
     longest = int((day - enrolled_on.min()).astype(int)) if people else 0
     numbers = np.arange(1, max(longest // 89 + 2, 1) + 1)
-    planned_due = _months_later(enrolled_on[:, None], FOLLOWUP_INTERVAL_MONTHS * numbers)
+    planned_due = followups_due_on(enrolled_on[:, None], numbers)
     opens_later = planned_due - window > day
     planned = (
         (~exited[:, None] | (planned_due < exited_on[:, None]))

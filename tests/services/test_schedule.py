@@ -16,6 +16,7 @@ from survey_app.services.schedule import (
     StoredOccasion,
     current,
     followup_due_on,
+    followups_due_on,
     occasion_counts,
     plan,
 )
@@ -36,6 +37,9 @@ S = OccasionStatus
 )
 def test_followups_fall_on_calendar_months(enrolled, number, due):
     assert followup_due_on(enrolled, number) == due
+    # The array form the report uses gives the same dates.
+    many = followups_due_on(np.array([enrolled], dtype="datetime64[D]"), np.array([number]))
+    assert many.tolist() == [due]
 
 
 def person(enrolled_on: date, exited_on: date | None = None) -> Participant:
