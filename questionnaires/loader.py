@@ -20,6 +20,7 @@ from questionnaires.schema import Questionnaire, reference_problems
 
 DEFINITIONS_DIR = Path(__file__).parent
 FILE_NAME = re.compile(r"^v(?P<version>[1-9][0-9]*)\.yaml$")
+AUDIO_FOLDER = "audio"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class LoadedQuestionnaire:
     #: SHA-256 of the file's bytes: what a response records as "the wording I answered".
     content_hash: str
     source: str
+
+    @property
+    def audio_directory(self) -> Path:
+        """Where this version's recordings are: ``<slug>/audio/`` beside the file."""
+        return Path(self.source).parent / AUDIO_FOLDER
 
 
 class _Node:
@@ -138,9 +144,22 @@ def load_file(path: Path) -> LoadedQuestionnaire:
         problems.append(
             Problem(str(path), 1, "slug", f"folder is {path.parent.name!r}, slug must match it")
         )
+    for index, item in enumerate(loaded.definition.items):
+        for language, name in (item.audio or {}).items():
+            if not (loaded.audio_directory / name).is_file():
+                problems.append(Problem(
+                    str(path), _line_of(loaded, ("items", index, "audio", language)),
+                    f"items[{index}].audio.{language}",
+                    f"no recording {AUDIO_FOLDER}/{name} beside this file",
+                ))
     if problems:
         raise QuestionnaireError(problems)
     return loaded
+
+
+def _line_of(loaded: LoadedQuestionnaire, path: tuple[str | int, ...]) -> int:
+    text = Path(loaded.source).read_text(encoding="utf-8")
+    return _Node(yaml.compose(text, Loader=yaml.SafeLoader)).line_of(path)
 
 
 class Catalogue:

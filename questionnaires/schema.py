@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from questionnaires import readability
 from questionnaires.types import QUESTION_TYPES, QuestionType
 
 SCHEMA_VERSION = 1
@@ -20,8 +21,20 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z]+)?$")]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: A recording in the questionnaire's ``audio/`` folder, e.g. ``step-sv-easy.mp3``.
+AudioFile = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(mp3|m4a|ogg|oga|wav|webm)$")
+]
 LocalisedText = dict[LanguageCode, NonEmptyText]
 OccasionKind = Literal["intake", "followup", "exit"]
+
+#: Pictograms the participant pages can draw (inline SVG, beside the text, never instead).
+PICTOGRAMS = frozenset({
+    "face-sad", "face-slightly-sad", "face-neutral", "face-slightly-happy", "face-happy",
+    "ladder",
+})
+#: Language variants ending in this are easy-read and held to ``readability``'s limits.
+EASY_READ_SUFFIX = "-easy"
 
 
 class Strict(BaseModel):
@@ -48,6 +61,9 @@ class Item(Strict):
     scale: Identifier | None = None
     options: list[ScalePoint] | None = None
     pictogram: str | None = None
+    #: A recording of the question and its answers, per language; read aloud by the
+    #: "Listen" button instead of the browser's speech synthesis.
+    audio: dict[LanguageCode, AudioFile] | None = None
     #: Mirror the scale before scoring (for negatively worded statements).
     reverse: bool = False
     #: Occasion kinds that ask this item; all of the questionnaire's when absent.
@@ -99,6 +115,13 @@ class Questionnaire(Strict):
     def domains(self) -> list[str]:
         return list(dict.fromkeys(item.domain for item in self.items))
 
+    def answer_labels(self, item: Item, language: str) -> list[str]:
+        return [option.label[language] for option in item.question_type.options(item, self)]
+
+    @property
+    def audio_files(self) -> set[str]:
+        return {name for item in self.items for name in (item.audio or {}).values()}
+
 
 Path = tuple[str | int, ...]
 
@@ -128,6 +151,8 @@ def reference_problems(questionnaire: Questionnaire) -> list[tuple[Path, str]]:
                 problems.append(((*path, "value"), f"value {point.value} appears twice"))
             seen_values.add(point.value)
             check_translations((*path, "label"), point.label)
+            if point.pictogram is not None and point.pictogram not in PICTOGRAMS:
+                problems.append(((*path, "pictogram"), _unknown_pictogram(point.pictogram)))
 
     seen_ids: set[str] = set()
     ladder_items = 0
@@ -155,6 +180,13 @@ def reference_problems(questionnaire: Questionnaire) -> list[tuple[Path, str]]:
         check_translations((*path, "text"), item.text)
         if item.help is not None:
             check_translations((*path, "help"), item.help)
+        if item.pictogram is not None and item.pictogram not in PICTOGRAMS:
+            problems.append(((*path, "pictogram"), _unknown_pictogram(item.pictogram)))
+        for language in item.audio or {}:
+            if language not in languages:
+                problems.append(
+                    ((*path, "audio", language), f"language {language} is not in 'languages'")
+                )
         for option_index, option in enumerate(item.options or []):
             check_translations((*path, "options", option_index, "label"), option.label)
         for kind in item.occasions or []:
@@ -164,4 +196,24 @@ def reference_problems(questionnaire: Questionnaire) -> list[tuple[Path, str]]:
                 )
     if ladder_items > 1:
         problems.append((("items",), "at most one item may be of type 'ladder'"))
+    if not problems:
+        problems.extend(easy_read_problems(questionnaire))
+    return problems
+
+
+def _unknown_pictogram(name: str) -> str:
+    return f"unknown pictogram {name!r} (known: {', '.join(sorted(PICTOGRAMS))})"
+
+
+def easy_read_problems(questionnaire: Questionnaire) -> list[tuple[Path, str]]:
+    """Easy-read wording that breaks the limits in ``readability``, item by item."""
+    problems: list[tuple[Path, str]] = []
+    for language in questionnaire.languages:
+        if not language.endswith(EASY_READ_SUFFIX):
+            continue
+        for index, item in enumerate(questionnaire.items):
+            hint = item.help[language] if item.help else None
+            labels = questionnaire.answer_labels(item, language)
+            for problem in readability.question_problems(item.text[language], hint, labels):
+                problems.append((("items", index, "text", language), problem))
     return problems

@@ -22,6 +22,15 @@ class Defaults:
     PROXY_COUNT = 0
     #: Days a survey link stays valid for resuming an unfinished questionnaire.
     LINK_LIFETIME_DAYS = 30
+    #: A shared tablet left alone this long returns to "give the tablet back"; a
+    #: warning with "I am still here" comes this many seconds before.
+    TABLET_IDLE_SECONDS = 600
+    TABLET_IDLE_WARNING_SECONDS = 120
+    #: Minutes a one-time tablet code works.
+    TABLET_CODE_MINUTES = 15
+    #: Who runs the service and answers for its accessibility (the statement names them).
+    SERVICE_OWNER = "Samordningsförbundet"
+    ACCESSIBILITY_EMAIL = "tillganglighet@stegvis.invalid"
     #: Aggregated cells describing fewer participants than this are suppressed.
     SUPPRESSION_THRESHOLD = 5
 
@@ -39,7 +48,10 @@ class Defaults:
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    #: Interface languages of staff pages, chosen by the browser.
     LANGUAGES = ("sv", "en")
+    #: Interface languages of participant pages (each needs a complete catalogue).
+    PARTICIPANT_LANGUAGES = ("sv", "en", "ar")
 
     #: argon2id parameter set, see ``services.users``.
     PASSWORD_HASH_PROFILE = "rfc_9106_low_memory"  # noqa: S105 - a parameter set's name
@@ -64,6 +76,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     #: How many unknown or dead survey links one client may try.
     DEAD_LINK_RATE_LIMIT = "20 per minute"
+    #: How many wrong tablet codes one client may type.
+    TABLET_CODE_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "10 per minute"
 
 
@@ -74,6 +88,8 @@ ENVIRONMENT_SETTINGS = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "STEGVIS_PROXY_COUNT": "PROXY_COUNT",
     "STEGVIS_ERASURE_POLICY": "ERASURE_POLICY",
+    "STEGVIS_SERVICE_OWNER": "SERVICE_OWNER",
+    "STEGVIS_ACCESSIBILITY_EMAIL": "ACCESSIBILITY_EMAIL",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USE_TLS": "MAIL_USE_TLS",

@@ -6,7 +6,7 @@ browser. Questionnaire wording comes from the questionnaire files, not from here
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 
 from survey_app.extensions import babel
@@ -24,26 +24,22 @@ def select_locale() -> str:
 
 
 def babel_locale_for(language: str) -> str:
-    """The interface locale for a questionnaire language such as ``sv-easy``."""
+    """The interface locale for a questionnaire language such as ``sv-easy``.
+
+    Participant pages speak more languages than staff pages: their interface
+    strings are few and short, and the people reading them need them most.
+    """
     base = language.split("-", 1)[0]
-    return base if base in current_app.config["LANGUAGES"] else current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    config = current_app.config
+    return base if base in config["PARTICIPANT_LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
-PARTICIPANT_LANGUAGE_KEY = "participant_language"
-DEFAULT_PARTICIPANT_LANGUAGE = "sv-easy"
-
-
-def use_participant_language(language: str | None = None) -> None:
-    """Show participant pages in ``language``, else the one they last answered in.
+def use_participant_language(language: str) -> None:
+    """Show this request's participant page in ``language`` (e.g. ``sv-easy``, ``ar``).
 
     Participants do not choose a language in their browser settings, and a shared
     tablet's settings say nothing about them, so Accept-Language is ignored here.
     """
-    if language is not None:
-        session[PARTICIPANT_LANGUAGE_KEY] = language
-    language = session.get(PARTICIPANT_LANGUAGE_KEY, DEFAULT_PARTICIPANT_LANGUAGE)
     g.text_language = language
     g.locale = babel_locale_for(language)
 

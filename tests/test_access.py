@@ -106,6 +106,16 @@ ROUTES = [
     Route("participant.question", "GET", "/s/{token}/q/step", {}, 200),
     Route("participant.send", "GET", "/s/{token}/send", {}, 302),  # unanswered: sent back
     Route("participant.thanks", "GET", "/s/thanks", {}, 200),
+    Route("participant.audio", "GET", "/s/{token}/q/step/audio", {}, 404),  # v2 has no recordings
+    # Public pages every participant (and anyone) may read, without a link.
+    Route("participant.help_page", "GET", "/s/help", {}, 200),
+    Route("participant.accessibility", "GET", "/s/accessibility", {}, 200),
+    Route("participant.tablet_code", "GET", "/s/code", {}, 200),
+    Route("participant.give_back", "GET", "/s/tablet", {}, 200),
+    Route("participant.change_display", "POST", "/s/display", {}, 302,
+          form=(("language", "en"), ("next", "/s/help"))),
+    # Only a tablet session has anything to keep alive; for others it changes nothing.
+    Route("participant.still_here", "POST", "/s/tablet/still-here", {}, 204),
     route("coach.caseload", "GET", "/coach/", only("coach")),
     route("coach.enrol", "GET", "/coach/participants/new", only("coach")),
     route("coach.participant", "GET", "/coach/participants/{participant}",
@@ -116,6 +126,8 @@ ROUTES = [
           only("coach", ok=302, outside=404)),
     route("coach.start_on_tablet", "POST", "/coach/participants/{participant}/tablet",
           only("coach", ok=302, outside=404)),
+    route("coach.tablet_code", "POST", "/coach/participants/{participant}/tablet-code",
+          only("coach", outside=404)),
     route("coach.edit_details", "GET", "/coach/participants/{participant}/details",
           only("coach", outside=404)),
     route("coach.record_exit", "GET", "/coach/participants/{participant}/exit",

@@ -17,7 +17,7 @@ FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "langua
                "prefers_easy_read", "path", "email", "password", "csrf_token", "occupation",
                "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
                "name", "role", "is_active", "current", "confirm", "yaml_text",
-               "goal_work_preparation", "goal_closer"]
+               "goal_work_preparation", "goal_closer", "easy_read", "pictograms", "next"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),
@@ -55,8 +55,12 @@ def targets(app):
         (anonymous, f"/s/{token}/q/step"),
         (anonymous, f"/s/{token}/q/comment"),
         (anonymous, f"/s/{token}/send"),
+        (anonymous, "/s/display"),
+        (anonymous, "/s/code"),
+        (anonymous, "/s/tablet/still-here"),
         (coach_client, "/coach/participants/new"),
         (coach_client, f"{person}/link"),
+        (coach_client, f"{person}/tablet-code"),
         (coach_client, f"{person}/email"),
         (coach_client, f"{person}/details"),
         (coach_client, f"{person}/exit"),

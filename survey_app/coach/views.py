@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey_app.access import KIOSK_SESSION_KEY, get_organisation_or_404, get_participant_or_404
+from survey_app.access import get_organisation_or_404, get_participant_or_404
 from survey_app.coach import bp
 from survey_app.coach.forms import (
     CaseloadFilterForm,
@@ -19,6 +21,7 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.models import Occasion, Participant
+from survey_app.participant import tablet_session
 from survey_app.services import (
     ServiceError,
     audit,
@@ -29,6 +32,7 @@ from survey_app.services import (
     links,
     organisations,
     schedule,
+    tablet,
 )
 
 
@@ -150,11 +154,34 @@ def start_on_tablet(participant_id: int) -> WerkzeugResponse:
     fresh = _fresh_link(person, "start_on_tablet")
     if not isinstance(fresh, tuple):
         return fresh
-    _occasion, token = fresh
+    occasion, token = fresh
     logout_user()
-    session.clear()
-    session[KIOSK_SESSION_KEY] = True
+    tablet_session.begin(occasion.id, clock.now())
     return redirect(url_for("participant.start", token=token))
+
+
+@bp.post("/participants/<int:participant_id>/tablet-code")
+def tablet_code(participant_id: int) -> str | WerkzeugResponse:
+    """A one-time code the participant types on a shared tablet (at /s/code)."""
+    person = get_participant_or_404(participant_id, current_user)
+    back = redirect(url_for(".participant", participant_id=person.id))
+    if not ActionForm().validate_on_submit():
+        return back
+    lifetime = timedelta(minutes=current_app.config["TABLET_CODE_MINUTES"])
+    try:
+        occasion, code = tablet.issue_code(person, clock.now(), clock.today(), lifetime)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message))
+        return back
+    audit.record(current_user, "issue_tablet_code", occasion)
+    db.session.commit()
+    # The code exists only in this response: it is never stored in clear.
+    return render_template(
+        "coach/tablet_code.html", participant=person, code=tablet.format_code(code),
+        minutes=current_app.config["TABLET_CODE_MINUTES"],
+        entry_url=current_app.config["BASE_URL"] + url_for("participant.tablet_code"),
+    )
 
 
 @bp.route("/participants/<int:participant_id>/details", methods=["GET", "POST"])

@@ -145,6 +145,10 @@ class Occasion(Base):
     #: SHA-256 of the live survey link's token; the token itself is never stored.
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 of a short one-time code a participant types on a shared tablet to
+    #: open this occasion; it dies when used or when it expires, minutes later.
+    tablet_code_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    tablet_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="occasions")
@@ -156,6 +160,10 @@ class Occasion(Base):
         sa.UniqueConstraint("participant_id", "kind", "sequence"),
         sa.CheckConstraint(
             "(token_hash IS NULL) = (token_expires_at IS NULL)", name="token_has_expiry"
+        ),
+        sa.CheckConstraint(
+            "(tablet_code_hash IS NULL) = (tablet_code_expires_at IS NULL)",
+            name="tablet_code_has_expiry",
         ),
         sa.CheckConstraint(
             "(kind = 'followup' AND sequence >= 1) OR (kind <> 'followup' AND sequence = 0)",

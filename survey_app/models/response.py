@@ -73,6 +73,9 @@ class Answer(Base):
         enum_type(MissingReason, "missing_reason")
     )
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The wording the participant saw when answering (they may switch mid-way);
+    #: None for answers saved before this was recorded.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
 
     response: Mapped[Response] = relationship(back_populates="answers")
 

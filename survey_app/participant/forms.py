@@ -6,13 +6,14 @@ Each question type has a field builder here and a macro in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, TextAreaField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from questionnaires import Item, Questionnaire
 from questionnaires.types import DECLINED, DONT_KNOW, MAX_TEXT_LENGTH
@@ -70,3 +71,52 @@ def question_form(
 
 class SendForm(FlaskForm):
     """Only the CSRF token: pressing Send is the whole answer."""
+
+
+#: Where a participant page may send someone back to: our own participant pages only.
+_RETURN_PATH = re.compile(r"^/s/[A-Za-z0-9_\-/]*(\?return=review)?$")
+
+
+def safe_return_path(path: str | None) -> str | None:
+    """``path`` if it is one of our participant pages, else None (never another site)."""
+    if path and _RETURN_PATH.match(path) and "//" not in path:
+        return path
+    return None
+
+
+ON_OFF = ("on", "off")
+
+
+class DisplayForm(FlaskForm):
+    """The language, easy-read and picture switches; each button sends one of them."""
+
+    language = StringField(validators=[Optional()])
+    easy_read = StringField(validators=[Optional(), AnyOf(ON_OFF)])
+    pictograms = StringField(validators=[Optional(), AnyOf(ON_OFF)])
+    next = StringField(validators=[InputRequired()])
+
+    def __init__(self, *args: object, offered: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered
+
+    def validate_language(self, field: Field) -> None:
+        if field.data and field.data not in self.offered:
+            raise ValidationError("unknown language")
+
+    def validate_next(self, field: Field) -> None:
+        if safe_return_path(field.data) is None:
+            raise ValidationError("not a participant page")
+
+    def easy_read_choice(self) -> bool | None:
+        return None if not self.easy_read.data else self.easy_read.data == "on"
+
+    def pictograms_choice(self) -> bool | None:
+        return None if not self.pictograms.data else self.pictograms.data == "on"
+
+
+class TabletCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The code has 8 numbers. Your coach gives it to you."),
+        validators=[InputRequired(_l("Write the code."))],
+    )

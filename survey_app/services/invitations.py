@@ -31,7 +31,7 @@ class MailNotSent(ServiceError):
     pass
 
 
-def _link_lifetime() -> timedelta:
+def link_lifetime() -> timedelta:
     return timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
 
 
@@ -48,16 +48,21 @@ def link_message(address: str, language: str, url: str, expires_on: date) -> Mes
         )
 
 
+def open_occasion(participant: Participant, today: date) -> Occasion:
+    """The occasion the participant can answer now, stored; refused when none is due."""
+    planned = schedule.current(participant, today)
+    if planned is None:
+        raise ServiceError(_l("Nothing is due right now, so no link was made."))
+    return schedule.ensure_stored(participant, planned)
+
+
 def fresh_link(participant: Participant, now: datetime, today: date) -> tuple[Occasion, str]:
     """A new link for the participant's open occasion; the previous one dies at once.
 
     The token is returned only here: only its hash is stored.
     """
-    planned = schedule.current(participant, today)
-    if planned is None:
-        raise ServiceError(_l("Nothing is due right now, so no link was made."))
-    occasion = schedule.ensure_stored(participant, planned)
-    return occasion, links.issue(occasion, now, _link_lifetime())
+    occasion = open_occasion(participant, today)
+    return occasion, links.issue(occasion, now, link_lifetime())
 
 
 def email_link(
@@ -73,7 +78,7 @@ def email_link(
         raise ServiceError(_l("There is no e-mail address for this participant."))
     occasion, token = fresh_link(participant, now, today)
     url = links.survey_url(current_app.config["BASE_URL"], token)
-    expires_on = (now + _link_lifetime()).astimezone(clock.LOCAL_ZONE).date()
+    expires_on = (now + link_lifetime()).astimezone(clock.LOCAL_ZONE).date()
     try:
         mail.send(link_message(address, participant.language, url, expires_on))
     except (smtplib.SMTPException, OSError) as error:

@@ -28,6 +28,13 @@ def issue(occasion: Occasion, now: datetime, lifetime: timedelta) -> str:
     return token
 
 
+def revoke(occasion: Occasion) -> None:
+    """Kill the occasion's link; saved answers stay, and a new link can resume them."""
+    occasion.token_hash = None
+    occasion.token_expires_at = None
+    db.session.flush()
+
+
 def lookup(token: str) -> Occasion | None:
     """The occasion whose current link is ``token``, live or not."""
     if not token or len(token) > 128:

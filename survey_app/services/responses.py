@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -64,9 +65,14 @@ def get_or_start(
 
 
 def save_answer(
-    response: Response, loaded: LoadedQuestionnaire, item: Item, raw: str | None, now: datetime
+    response: Response, loaded: LoadedQuestionnaire, item: Item, raw: str | None, now: datetime,
+    language: str | None = None,
 ) -> Answer:
-    """Store the answer to ``item``, replacing an earlier one; raises ``InvalidAnswer``."""
+    """Store the answer to ``item``, replacing an earlier one; raises ``InvalidAnswer``.
+
+    ``language`` is the wording the participant saw, when it differs from the
+    response's (they switched mid-way).
+    """
     if response.is_submitted:
         raise ServiceError(_l("These answers have already been sent."))
     parsed = item.question_type.parse(item, loaded.definition, raw)
@@ -78,6 +84,7 @@ def save_answer(
     answer.text = parsed.text
     answer.missing_reason = MissingReason(parsed.missing) if parsed.missing else None
     answer.answered_at = now
+    answer.language = language or response.language
     db.session.flush()
     return answer
 
@@ -85,6 +92,43 @@ def save_answer(
 def first_unanswered(response: Response | None, items: list[Item]) -> Item | None:
     answered = set(response.answers_by_item()) if response is not None else set()
     return next((item for item in items if item.id not in answered), None)
+
+
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    """One line of the review page: the question and the answer, as the participant reads them."""
+
+    item: Item
+    question: str
+    #: The chosen label, the typed text, a missing-value code, or None when skipped.
+    answer: str | None
+    missing: str | None
+
+
+def review(
+    response: Response, loaded: LoadedQuestionnaire, items: list[Item], language: str
+) -> list[ReviewedAnswer]:
+    """The saved answers in ``language``, for checking before sending."""
+    saved = response.answers_by_item()
+    lines = []
+    for item in items:
+        answer = saved.get(item.id)
+        shown: str | None = None
+        missing: str | None = None
+        if answer is not None and answer.missing_reason is not None:
+            missing = answer.missing_reason.value
+        elif answer is None:
+            pass
+        elif answer.text is not None:
+            shown = answer.text
+        else:
+            labels = {
+                option.value: option.label[language]
+                for option in item.question_type.options(item, loaded.definition)
+            }
+            shown = labels.get(answer.value) if answer.value is not None else None
+        lines.append(ReviewedAnswer(item, item.text[language], shown, missing))
+    return lines
 
 
 def submit(response: Response, items: list[Item], now: datetime) -> None:

@@ -330,7 +330,7 @@ def test_start_on_this_tablet_logs_the_coach_out_and_ends_with_give_it_back(coac
         assert post_form(coach_client, url, url, answer=value).status_code == 302
     sent = post_form(coach_client, f"/s/{token}/send", f"/s/{token}/send")
     thanks = coach_client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "Lämna tillbaka surfplattan till din coach." in thanks
+    assert "Ge plattan till din coach." in thanks
     # Back in the browser: the used link shows nothing of the answers.
     again = coach_client.get(f"/s/{token}/q/step")
     assert again.status_code == 404 and again.headers["Cache-Control"] == "no-store"

@@ -83,7 +83,7 @@ def test_full_completion_saves_every_answer_and_kills_the_link(client, token):
     assert answers["comment"].text == "Bra stöd från min coach."
     response_row = db.session.scalars(sa.select(Response)).one()
     assert response_row.submitted_at is not None
-    assert (response_row.questionnaire_slug, response_row.questionnaire_version) == ("stegvis", 1)
+    assert (response_row.questionnaire_slug, response_row.questionnaire_version) == ("stegvis", 2)
     assert response_row.language == "sv-easy"
 
     assert client.get(f"/s/{token}").status_code == 404

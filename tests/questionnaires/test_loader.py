@@ -13,10 +13,27 @@ DEFINITIONS = Path(__file__).parent / "definitions"
 REFERENCE = (DEFINITIONS / "reference" / "v1.yaml").read_text(encoding="utf-8")
 
 
+def test_version_2_only_adds_arabic_to_version_1():
+    """A published version is never edited; v2 must keep every v1 wording as it was."""
+    catalogue = Catalogue.from_directory()
+    v1, v2 = (catalogue.get("stegvis", version).definition for version in (1, 2))
+    dump = v2.model_dump(by_alias=True)
+
+    def without_arabic(value):
+        if isinstance(value, dict):
+            return {key: without_arabic(inner) for key, inner in value.items() if key != "ar"}
+        if isinstance(value, list):
+            return [without_arabic(inner) for inner in value]
+        return value
+
+    stripped = without_arabic(dump) | {"version": 1, "languages": v1.languages}
+    assert stripped == v1.model_dump(by_alias=True)
+
+
 def test_the_shipped_instruments_load():
     catalogue = Catalogue.from_directory()
     stegvis = catalogue.latest("stegvis").definition
-    assert stegvis.languages == ["sv", "sv-easy", "en"]
+    assert stegvis.languages == ["sv", "sv-easy", "en", "ar"]
     assert stegvis.occasions == ["intake", "followup", "exit"]
     assert stegvis.ladder_item is not None and stegvis.ladder_item.id == "step"
     intake = [item.id for item in stegvis.items_for("intake")]
@@ -144,3 +161,42 @@ def test_a_catalogue_reports_problems_from_every_file(tmp_path):
         Catalogue.from_directory(tmp_path)
     files = {Path(problem.file).parent.name for problem in raised.value.problems}
     assert files == {"first", "second"}
+
+
+def test_an_unknown_pictogram_is_named_with_its_line():
+    broken = REFERENCE.replace(
+        "{value: 1, label: {sv: Nej, sv-easy: Nej, en: \"No\"}}",
+        "{value: 1, pictogram: face-angry, label: {sv: Nej, sv-easy: Nej, en: \"No\"}}",
+    )
+    line = line_of(broken, "face-angry")
+    assert any(
+        p.startswith(f"broken.yaml:{line}: scales.agreement.points[0].pictogram: unknown pictogram")
+        for p in problems_of(broken)
+    )
+
+
+def with_recording(audio: str) -> str:
+    """The reference questionnaire with ``audio: …`` on its second item."""
+    anchor = "text: {sv: Jag känner mig lugn."
+    return REFERENCE.replace(anchor, f"audio: {audio}\n    {anchor}")
+
+
+def test_a_recording_must_exist_beside_the_file(tmp_path):
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    with_audio = with_recording("{sv-easy: calm.mp3}")
+    (folder / "v1.yaml").write_text(with_audio, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as raised:
+        load_file(folder / "v1.yaml")
+    assert [str(p) for p in raised.value.problems] == [
+        f"{folder / 'v1.yaml'}:{line_of(with_audio, 'calm.mp3')}: items[1].audio.sv-easy: "
+        "no recording audio/calm.mp3 beside this file"
+    ]
+    (folder / "audio").mkdir()
+    (folder / "audio" / "calm.mp3").write_bytes(b"ID3")
+    assert load_file(folder / "v1.yaml").definition.items[1].audio == {"sv-easy": "calm.mp3"}
+
+
+def test_a_recording_name_cannot_leave_the_audio_folder():
+    broken = with_recording("{sv: ../../secret.mp3}")
+    assert any("items[1].audio.sv" in p for p in problems_of(broken))
