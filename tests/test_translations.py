@@ -41,3 +41,44 @@ def test_format_arguments_survive_translation():
     for message in catalogue("sv"):
         if message.id and message.python_format:
             assert message.check() == [], message.id
+
+
+PARTICIPANT_SOURCES = [
+    *sorted((ROOT / "survey_app" / "templates" / "participant").glob("*.html")),
+    ROOT / "survey_app" / "templates" / "components" / "_question.html",
+    ROOT / "survey_app" / "templates" / "components" / "_forms.html",
+    ROOT / "survey_app" / "templates" / "base.html",
+    *sorted((ROOT / "survey_app" / "participant").glob("*.py")),
+]
+
+
+def participant_messages() -> set[str]:
+    from babel.messages.extract import extract_from_file
+
+    found = set()
+    for path in PARTICIPANT_SOURCES:
+        method = "jinja2" if path.suffix == ".html" else "python"
+        for _line, message, _comments, _context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, comment_tags=()
+        ):
+            if message:
+                found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_participant_string_is_translated_into_arabic():
+    arabic = {m.id: m for m in catalogue("ar") if m.id}
+    messages = participant_messages()
+    assert len(messages) > 50
+    missing = sorted(m for m in messages if m not in arabic or not arabic[m].string
+                     or arabic[m].fuzzy)
+    assert not missing
+
+
+def test_every_pictogram_name_has_a_drawing():
+    from questionnaires.schema import PICTOGRAMS
+
+    drawings = (ROOT / "survey_app" / "templates" / "components" / "_pictograms.html").read_text(
+        encoding="utf-8")
+    for name in PICTOGRAMS:
+        assert f'"{name}"' in drawings, name
