@@ -115,6 +115,16 @@ class Questionnaire(Strict):
     def domains(self) -> list[str]:
         return list(dict.fromkeys(item.domain for item in self.items))
 
+    def wording_for(self, language: str, easy_read: bool) -> str:
+        """The language variant to show someone who reads ``language`` ("sv", "ar" …):
+        its easy-read variant when they want one and there is one."""
+        easy = language + EASY_READ_SUFFIX
+        if easy_read and easy in self.languages:
+            return easy
+        if language in self.languages:
+            return language
+        return self.languages[0]
+
     def answer_labels(self, item: Item, language: str) -> list[str]:
         return [option.label[language] for option in item.question_type.options(item, self)]
 

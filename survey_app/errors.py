@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.extensions import db
+from survey_app.participant import display
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -21,8 +22,6 @@ def _is_participant_page() -> bool:
 
 def render_error(status: int) -> tuple[str, int]:
     if _is_participant_page():
-        from survey_app.participant import display
-
         display.apply_outside_questionnaire()
         return render_template("participant/error.html", status=status), status
     return render_template("errors/error.html", status=status), status

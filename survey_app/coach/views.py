@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -100,20 +102,26 @@ def _participant_page(person: Participant) -> str:
     )
 
 
-def _fresh_link(person: Participant, action: str) -> tuple[Occasion, str] | WerkzeugResponse:
-    """A new link for the open occasion, audited as ``action``; or back to the page."""
+def _fresh_link(
+    person: Participant, action: str, make: Callable[..., tuple[Occasion, str]] | None = None,
+) -> tuple[Occasion, str] | WerkzeugResponse:
+    """A new way in to the open occasion, audited as ``action``; or back to the page.
+
+    ``make(person, now, today)`` gives the occasion and its secret (a link token by
+    default); the secret exists only in this response, never stored in clear.
+    """
     back = redirect(url_for(".participant", participant_id=person.id))
     if not ActionForm().validate_on_submit():
         return back
     try:
-        occasion, token = invitations.fresh_link(person, clock.now(), clock.today())
+        occasion, secret = (make or invitations.fresh_link)(person, clock.now(), clock.today())
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message))
         return back
     audit.record(current_user, action, occasion)
     db.session.commit()
-    return occasion, token
+    return occasion, secret
 
 
 @bp.post("/participants/<int:participant_id>/link")
@@ -164,22 +172,15 @@ def start_on_tablet(participant_id: int) -> WerkzeugResponse:
 def tablet_code(participant_id: int) -> str | WerkzeugResponse:
     """A one-time code the participant types on a shared tablet (at /s/code)."""
     person = get_participant_or_404(participant_id, current_user)
-    back = redirect(url_for(".participant", participant_id=person.id))
-    if not ActionForm().validate_on_submit():
-        return back
-    lifetime = timedelta(minutes=current_app.config["TABLET_CODE_MINUTES"])
-    try:
-        occasion, code = tablet.issue_code(person, clock.now(), clock.today(), lifetime)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message))
-        return back
-    audit.record(current_user, "issue_tablet_code", occasion)
-    db.session.commit()
-    # The code exists only in this response: it is never stored in clear.
+    minutes = current_app.config["TABLET_CODE_MINUTES"]
+    fresh = _fresh_link(person, "issue_tablet_code", partial(
+        tablet.issue_code, lifetime=timedelta(minutes=minutes)))
+    if not isinstance(fresh, tuple):
+        return fresh
+    _occasion, code = fresh
     return render_template(
         "coach/tablet_code.html", participant=person, code=tablet.format_code(code),
-        minutes=current_app.config["TABLET_CODE_MINUTES"],
+        minutes=minutes,
         entry_url=current_app.config["BASE_URL"] + url_for("participant.tablet_code"),
     )
 

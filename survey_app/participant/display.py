@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from babel import Locale, UnknownLocaleError
 from flask import session
 
+from questionnaires import Questionnaire
 from questionnaires.schema import EASY_READ_SUFFIX
 from survey_app.i18n import use_participant_language
 
@@ -28,14 +29,8 @@ class Display:
     #: The occasion this choice was made for; None on pages outside a questionnaire.
     occasion_id: int | None = None
 
-    def text_language(self, available: list[str]) -> str:
-        """The questionnaire language to show, from those ``available``."""
-        easy = self.language + EASY_READ_SUFFIX
-        if self.easy_read and easy in available:
-            return easy
-        if self.language in available:
-            return self.language
-        return available[0]
+    def text_language(self, questionnaire: Questionnaire) -> str:
+        return questionnaire.wording_for(self.language, self.easy_read)
 
     def changed(self, language: str | None, easy_read: bool | None,
                 pictograms: bool | None) -> Display:

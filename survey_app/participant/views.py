@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from flask import (
     abort,
@@ -117,12 +118,13 @@ def _initial_display(occasion: Occasion) -> display.Display:
     )
 
 
-def _end_idle_tablet(occasion: Occasion) -> None:
-    """Nobody has touched the tablet for too long: the next person must not see this."""
-    links.revoke(occasion)
-    db.session.commit()
-    tablet_session.hand_back(clock.now())
-    abort(redirect(url_for(".give_back")))
+def _end_idle_tablet(occasion: Occasion | None, now: datetime) -> None:
+    """Nobody has touched the tablet for too long: its link dies, so the next person
+    (or Back in the browser) sees nothing; a coach can give a new link to resume."""
+    if occasion is not None:
+        links.revoke(occasion)
+        db.session.commit()
+    tablet_session.hand_back(now)
 
 
 def open_survey(token: str) -> Survey:
@@ -133,11 +135,12 @@ def open_survey(token: str) -> Survey:
     on_tablet = tablet_session.current()
     if on_tablet is not None and on_tablet.occasion_id == occasion.id:
         if on_tablet.is_idle(now):
-            _end_idle_tablet(occasion)
+            _end_idle_tablet(occasion, now)
+            abort(redirect(url_for(".give_back")))
         tablet_session.touch(now)
     loaded = responses.questionnaire_for(occasion, current_app.extensions["questionnaires"])
     shown = display.for_occasion(occasion.id, _initial_display(occasion))
-    language = shown.text_language(loaded.definition.languages)
+    language = shown.text_language(loaded.definition)
     use_participant_language(language)
     return Survey(token, occasion, loaded, responses.items_for(occasion, loaded), shown, language)
 
@@ -348,11 +351,7 @@ def give_back() -> str:
     on_tablet = tablet_session.current()
     now = clock.now()
     if on_tablet is not None and on_tablet.occasion_id is not None and on_tablet.is_idle(now):
-        occasion = db.session.get(Occasion, on_tablet.occasion_id)
-        if occasion is not None:
-            links.revoke(occasion)
-            db.session.commit()
-        tablet_session.hand_back(now)
+        _end_idle_tablet(db.session.get(Occasion, on_tablet.occasion_id), now)
     display.apply_outside_questionnaire()
     return render_template("participant/give_back.html")
 

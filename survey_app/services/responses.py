@@ -27,13 +27,7 @@ def questionnaire_for(occasion: Occasion, catalogue: Catalogue) -> LoadedQuestio
 
 def text_language(loaded: LoadedQuestionnaire, participant: Participant) -> str:
     """The questionnaire language to show: easy-read where wanted and available."""
-    languages = loaded.definition.languages
-    easy = f"{participant.language}-easy"
-    if participant.prefers_easy_read and easy in languages:
-        return easy
-    if participant.language in languages:
-        return participant.language
-    return languages[0]
+    return loaded.definition.wording_for(participant.language, participant.prefers_easy_read)
 
 
 def items_for(occasion: Occasion, loaded: LoadedQuestionnaire) -> list[Item]:
@@ -113,20 +107,17 @@ def review(
     lines = []
     for item in items:
         answer = saved.get(item.id)
-        shown: str | None = None
-        missing: str | None = None
+        shown = missing = None
         if answer is not None and answer.missing_reason is not None:
             missing = answer.missing_reason.value
-        elif answer is None:
-            pass
-        elif answer.text is not None:
+        elif answer is not None and answer.text is not None:
             shown = answer.text
-        else:
-            labels = {
-                option.value: option.label[language]
+        elif answer is not None:
+            shown = next((
+                option.label[language]
                 for option in item.question_type.options(item, loaded.definition)
-            }
-            shown = labels.get(answer.value) if answer.value is not None else None
+                if option.value == answer.value
+            ), None)
         lines.append(ReviewedAnswer(item, item.text[language], shown, missing))
     return lines
 
