@@ -15,8 +15,8 @@ reversed; 5 % "don't know"). On that database, in the same run:
   then one participant at a time pick intake and latest, score the domains and
   tally movement and mean domain change per gender. It computes far less than the
   report (no statistics, suppression, attrition, targets or charts).
-* ``pandas`` (when installed: ``pip install pandas``): the same figures as the
-  loop with ``read_sql`` and ``groupby("participant").apply``.
+* ``pandas`` (installed with Stegvis, which writes SPSS files through it): the
+  same figures as the loop with ``read_sql`` and ``groupby("participant").apply``.
 
     .venv/bin/python bench/report_scale.py [--sizes 10000 100000] [--repeat 1]
                                            [--database sqlite|postgresql]
@@ -335,12 +335,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    try:
-        import pandas  # noqa: F401
-        have_pandas = True
-    except ImportError:
-        have_pandas = False
-        print("pandas is not installed: its column is skipped (pip install pandas).")
     print(f"On {args.database}:")
     print(f"{'participants':>12} {'answers':>11} {'read s':>7} {'analysis s':>10} "
           f"{'charts s':>8} {'full s':>7} {'peak MB':>8} {'loop s':>7} {'loop/full':>9} "
@@ -368,8 +362,7 @@ def main() -> None:
                     tracemalloc.stop()
                     scoring = Scoring(catalogue)
                     base = best_of(args.repeat, loop, db.engine, scoring)
-                    panda = (best_of(args.repeat, with_pandas, db.engine, scoring)
-                             if have_pandas else float("nan"))
+                    panda = best_of(args.repeat, with_pandas, db.engine, scoring)
                     db.session.remove()
                     db.engine.dispose()
         finally:

@@ -32,6 +32,8 @@ from survey_app.services import (
     users,
 )
 from survey_app.services.report_document import report_document
+from survey_app.services.report_tables import report_tables
+from survey_app.services.table_files import FileFormat, report_file
 
 
 def _fail(message: object) -> NoReturn:
@@ -179,14 +181,21 @@ def issue_link(code: str) -> None:
               help="Only participants of this age at enrolment.")
 @click.option("--questionnaire-version", type=int,
               help="Only answers given on this version of the questionnaire.")
-@click.option("--format", "output_format", type=click.Choice(["json", "html"]), default="json",
-              show_default=True, help="json: the documented document; html: one printable file.")
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("--format", "output_format",
+              type=click.Choice(["json", "html", *(f.value for f in FileFormat)]),
+              default="json", show_default=True,
+              help="json: the documented document; html: one printable file; xlsx: a "
+                   "workbook; csv, sav: a ZIP of one file per table (one file with --table).")
+@click.option("--table", "table_name", help="Only this table (csv, xlsx, sav), e.g. targets.")
+@click.option("--excel-sv", is_flag=True,
+              help="CSV for Excel set to Swedish: ';' between fields and decimal commas.")
+@click.option("--out", type=click.File("wb"), default="-",
               help="File to write; standard output by default.")
 @with_appcontext
 def report_command(
     scope_path: str, enrolled_from: datetime | None, enrolled_to: datetime | None,
-    age_band: str | None, questionnaire_version: int | None, output_format: str, out: IO[str],
+    age_band: str | None, questionnaire_version: int | None, output_format: str,
+    table_name: str | None, excel_sv: bool, out: IO[bytes],
 ) -> None:
     """Write the evaluator report for SCOPE (suppressed like the page)."""
     filters = reporting.ReportFilters(
@@ -201,11 +210,17 @@ def report_command(
         filters, current_app.extensions["questionnaires"], threshold, clock.today()
     )
     if output_format == "html":
-        out.write(report_html(report, filters, clock.today().isoformat()))
-        return
-    document = report_document(report, filters, threshold)
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+        out.write(report_html(report, filters, clock.today().isoformat()).encode())
+    elif output_format == "json":
+        document = report_document(report, filters, threshold)
+        out.write((json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
+    else:
+        exported = report_file(report, filters, threshold, clock.today(),
+                               FileFormat(output_format), table_name, swedish_excel=excel_sv)
+        if exported is None:
+            names = ", ".join(table.name for table in report_tables(report))
+            _fail(f"No table {table_name!r}; the tables are: {names}.")
+        out.write(exported.content)
 
 
 @click.group("targets")

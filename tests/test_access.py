@@ -138,6 +138,8 @@ ROUTES = [
           only("evaluator", outside=404)),
     route("evaluator.chart", "GET", "/evaluator/charts/steps.png?organisation={subproject}",
           only("evaluator", outside=404)),
+    route("evaluator.export", "GET", "/evaluator/export/report.xlsx?organisation={subproject}",
+          only("evaluator", outside=404)),
     route("admin.index", "GET", "/admin/", only("admin")),
     route("admin.add_organisation", "POST", "/admin/organisations",
           only("admin", ok=302, outside=200), form=(("path", f"{HOME}/Nacka"),)),

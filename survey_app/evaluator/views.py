@@ -8,7 +8,9 @@ from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
 from survey_app.evaluator.forms import ReportFilterForm
 from survey_app.services import clock, organisations, reporting
+from survey_app.services.report_tables import report_tables
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
+from survey_app.services.table_files import FileFormat, report_file
 
 
 def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
@@ -53,13 +55,19 @@ def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
     return arguments
 
 
-@bp.get("/")
-def report() -> str:
+def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
+                                reporting.EvaluatorReport]:
     form, filters = chosen_filters()
     report_data = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"],
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
     )
+    return form, filters, report_data
+
+
+@bp.get("/")
+def report() -> str:
+    form, filters, report_data = _chosen_report()
     return render_template(
         "evaluator/report.html",
         form=form,
@@ -70,7 +78,31 @@ def report() -> str:
         chart_download=lambda name, fmt: url_for(
             ".chart", name=name, fmt=fmt, download=1, **_filter_arguments(filters)
         ),
+        export_url=lambda fmt, **options: url_for(
+            ".export", fmt=fmt, **options, **_filter_arguments(filters)
+        ),
+        tables=report_tables(report_data),
     )
+
+
+@bp.get("/export/<name>.<fmt>")
+def export(name: str, fmt: str) -> Response:
+    """The report's tables as a file: ``report`` for all of them (an XLSX workbook, or a
+    ZIP of CSV or SPSS files), or one table by name. ``?excel=sv`` writes CSV for Excel
+    set to Swedish."""
+    if fmt not in {f.value for f in FileFormat}:
+        abort(404)
+    _form, filters, report_data = _chosen_report()
+    exported = report_file(
+        report_data, filters, current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
+        FileFormat(fmt), None if name == "report" else name,
+        swedish_excel=request.args.get("excel") == "sv",
+    )
+    if exported is None:
+        abort(404)
+    response = Response(exported.content, mimetype=exported.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
 
 
 @bp.get("/charts/<name>.<fmt>")
@@ -78,11 +110,7 @@ def chart(name: str, fmt: str) -> Response:
     """One chart of the report, as SVG (shown on the page) or PNG; ``?download`` saves it."""
     if name not in CHARTS or fmt not in FORMATS:
         abort(404)
-    _form, filters = chosen_filters()
-    report_data = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"],
-        current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
-    )
+    _form, _filters, report_data = _chosen_report()
     response = Response(render(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
     if "download" in request.args:
         response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
