@@ -31,9 +31,10 @@ from survey_app.services import (
     targets,
     users,
 )
+from survey_app.services.monthly_status import is_month, monthly_status
 from survey_app.services.report_document import report_document
 from survey_app.services.report_tables import report_tables
-from survey_app.services.table_files import FileFormat, report_file
+from survey_app.services.table_files import FileFormat, report_file, status_file
 
 
 def _fail(message: object) -> NoReturn:
@@ -223,6 +224,30 @@ def report_command(
         out.write(exported.content)
 
 
+@click.command("monthly")
+@click.option("--scope", "scope_path", required=True, help="Organisation path.")
+@click.option("--month", required=True, help="The month, as YYYY-MM.")
+@click.option("--format", "output_format", type=click.Choice([f.value for f in FileFormat]),
+              default="csv", show_default=True)
+@click.option("--excel-sv", is_flag=True,
+              help="CSV for Excel set to Swedish: ';' between fields and decimal commas.")
+@click.option("--out", type=click.File("wb"), default="-",
+              help="File to write; standard output by default.")
+@with_appcontext
+def monthly_command(
+    scope_path: str, month: str, output_format: str, excel_sv: bool, out: IO[bytes]
+) -> None:
+    """Write the monthly status (ESF lägesrapport) for SCOPE, suppressed like the page."""
+    if not is_month(month):
+        _fail(f"{month!r} is not a month: write it as YYYY-MM, like 2026-03.")
+    scope = _organisation(scope_path)
+    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
+    report = monthly_status(scope, month, clock.today(), threshold)
+    exported = status_file(report, scope.path, threshold, clock.today(),
+                           FileFormat(output_format), swedish_excel=excel_sv)
+    out.write(exported.content)
+
+
 @click.group("targets")
 def targets_group() -> None:
     """Project targets, as YAML (see README)."""
@@ -298,7 +323,7 @@ def send_reminders() -> None:
 def init_app(app: Flask) -> None:
     for command in (
         demo_command, org_group, create_user, enrol_command, issue_link, report_command,
-        send_reminders, targets_group,
+        send_reminders, targets_group, monthly_command,
     ):
         app.cli.add_command(command)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField
+from wtforms import DateField, MonthField, RadioField, SelectField
 from wtforms.validators import ValidationError
 
 
@@ -52,6 +52,10 @@ class ChoiceSelectField(_SaysWhatToChoose, SelectField):
 
 
 class ClearDateField(_SaysWhatToEnter, DateField):
+    pass
+
+
+class ClearMonthField(_SaysWhatToEnter, MonthField):
     pass
 
 

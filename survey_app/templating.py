@@ -104,6 +104,13 @@ def format_cell(cell: Cell, kind: str = "number") -> str:
     return format_decimal(cell.value, "#,##0")
 
 
+def format_count(value: object) -> str:
+    """A whole number as typeset in the locale; anything else (a hidden figure) as "–"."""
+    if isinstance(value, int):
+        return format_decimal(value, "#,##0")
+    return SUPPRESSED
+
+
 def format_p_value(p_value: float | None) -> str:
     if p_value is None:
         return SUPPRESSED
@@ -184,6 +191,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["age_band_label"] = format_age_band
     app.jinja_env.filters["localdate"] = format_local_date
     app.jinja_env.filters["cell"] = format_cell
+    app.jinja_env.filters["count"] = format_count
     app.jinja_env.filters["p_value"] = format_p_value
     app.jinja_env.globals["estimate"] = format_estimate
     app.jinja_env.globals["MIN_N_FOR_TESTS"] = MIN_N_FOR_TESTS

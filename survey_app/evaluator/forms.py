@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from analysis.age import AGE_BAND_LABELS
-from survey_app.forms import ChoiceSelectField, ClearDateField
+from survey_app.forms import ChoiceSelectField, ClearDateField, ClearMonthField
 from survey_app.models import Organisation
 from survey_app.templating import format_age_band
 
@@ -56,3 +56,20 @@ class ReportFilterForm(FlaskForm):
         start = self.enrolled_from.data
         if start is not None and field.data is not None and field.data < start:
             raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class MonthlyStatusForm(FlaskForm):
+    """Which month, for which part of the evaluator's tree (a GET filter)."""
+
+    class Meta:
+        csrf = False  # a read-only filter in the query string
+
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    month = ClearMonthField(
+        _l("Month"), validators=[InputRequired(_l("Enter a month like 2026-03."))],
+        invalid_message=_l("Enter a month like 2026-03."),
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice(str(o.id), o.path) for o in organisations]

@@ -1,16 +1,33 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from analysis.charts import FORMATS, render
 from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
-from survey_app.evaluator.forms import ReportFilterForm
+from survey_app.evaluator.forms import MonthlyStatusForm, ReportFilterForm
+from survey_app.models import Organisation
 from survey_app.services import clock, organisations, reporting
-from survey_app.services.report_tables import report_tables
+from survey_app.services.monthly_status import monthly_status
+from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
-from survey_app.services.table_files import FileFormat, report_file
+from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
+
+
+def _chosen_organisation(form: ReportFilterForm | MonthlyStatusForm,
+                         scope: list[Organisation]) -> Organisation:
+    """The organisation picked in ``form`` (already validated); the evaluator's own by
+    default. Anything outside the evaluator's tree is, for them, not there at all."""
+    chosen = current_user.organisation
+    if "organisation" in request.args:
+        if form.organisation.errors:
+            abort(404)
+        chosen = next(o for o in scope if o.id == form.organisation.data)
+    form.organisation.data = chosen.id
+    return chosen
 
 
 def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
@@ -19,14 +36,8 @@ def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
     catalogue = current_app.extensions["questionnaires"]
     versions = catalogue.versions(DEFAULT_QUESTIONNAIRE)
     form = ReportFilterForm(request.args, organisations=scope, versions=versions)
-    chosen = current_user.organisation
     form.validate()
-    if "organisation" in request.args:
-        # Anything outside the evaluator's tree is, for them, not there at all.
-        if form.organisation.errors:
-            abort(404)
-        chosen = next(o for o in scope if o.id == form.organisation.data)
-    form.organisation.data = chosen.id
+    chosen = _chosen_organisation(form, scope)
     # A date that did not parse is shown as an error and left out of the filter.
     period_ok = not (form.enrolled_from.errors or form.enrolled_to.errors)
     version = form.questionnaire_version.data
@@ -96,13 +107,67 @@ def export(name: str, fmt: str) -> Response:
     exported = report_file(
         report_data, filters, current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
         FileFormat(fmt), None if name == "report" else name,
-        swedish_excel=request.args.get("excel") == "sv",
+        swedish_excel=_for_swedish_excel(),
     )
     if exported is None:
         abort(404)
+    return _attachment(exported)
+
+
+def _for_swedish_excel() -> bool:
+    return request.args.get("excel") == "sv"
+
+
+def _attachment(exported: ExportFile) -> Response:
     response = Response(exported.content, mimetype=exported.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
+
+
+def _last_month() -> str:
+    first_of_this_month = clock.today().replace(day=1)
+    return (first_of_this_month - timedelta(days=1)).strftime("%Y-%m")
+
+
+def _chosen_month() -> tuple[MonthlyStatusForm, Organisation, str | None]:
+    """The monthly status's organisation and month; last month when none is asked for.
+    The month is None when what was typed is not a month (the form says so)."""
+    scope = organisations.subtree(current_user.organisation)
+    arguments = request.args.copy()
+    arguments.setdefault("month", _last_month())
+    form = MonthlyStatusForm(arguments, organisations=scope)
+    form.validate()
+    chosen = _chosen_organisation(form, scope)
+    month = None if form.month.errors else form.month.data.strftime("%Y-%m")
+    return form, chosen, month
+
+
+@bp.get("/monthly")
+def monthly() -> tuple[str, int] | str:
+    """The gender-disaggregated status an ESF project attaches to its progress report."""
+    form, chosen, month = _chosen_month()
+    table = None
+    if month is not None:
+        report = monthly_status(chosen, month, clock.today(),
+                                current_app.config["SUPPRESSION_THRESHOLD"])
+        table = status_table(report)
+    page = render_template("evaluator/monthly.html", form=form, scope=chosen, month=month,
+                           table=table, parts=STATUS_PARTS)
+    return (page, 400) if form.errors else page
+
+
+@bp.get("/monthly.<fmt>")
+def monthly_export(fmt: str) -> Response:
+    """The monthly status as a file (CSV, XLSX or SPSS); ``?excel=sv`` as for the report."""
+    if fmt not in {f.value for f in FileFormat}:
+        abort(404)
+    _form, chosen, month = _chosen_month()
+    if month is None:
+        abort(404)
+    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
+    report = monthly_status(chosen, month, clock.today(), threshold)
+    return _attachment(status_file(report, chosen.path, threshold, clock.today(),
+                                   FileFormat(fmt), swedish_excel=_for_swedish_excel()))
 
 
 @bp.get("/charts/<name>.<fmt>")

@@ -18,8 +18,16 @@ from typing import Final
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from analysis.movement import MovementBreakdown, MovementStatistics, MovementTable
+from analysis.movement import (
+    MAN,
+    TOTAL,
+    WOMAN,
+    MovementBreakdown,
+    MovementStatistics,
+    MovementTable,
+)
 from analysis.statistics import Interval, PairedChange
+from analysis.status_report import StatusReport
 from analysis.suppression import Cell
 from survey_app.services import targets
 from survey_app.services.report_document import METHODS
@@ -28,6 +36,7 @@ from survey_app.templating import (
     DOMAIN_LABELS,
     GROUP_LABELS,
     OCCASION_LABELS,
+    OUTCOME_LABELS,
     TARGET_STATUS_LABELS,
     format_age_band,
 )
@@ -349,6 +358,13 @@ def report_tables(report: EvaluatorReport) -> list[Table]:
     ]
 
 
+def _suppression_note(threshold: int) -> tuple[str, str]:
+    return (gettext("Suppression"), gettext(
+        "Figures describing fewer than %(n)d participants are shown as –, and so are "
+        "figures that would let them be worked out. In SPSS files they are the "
+        "user-missing value %(code)d.", n=threshold, code=SPSS_SUPPRESSED))
+
+
 def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tuple[str, str]]:
     """What the figures cover and how they were made: the first sheet of a workbook."""
     def period() -> str:
@@ -367,12 +383,60 @@ def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tu
         (gettext("Questionnaire version"), str(filters.questionnaire_version)
          if filters.questionnaire_version else gettext("All versions")),
         (gettext("Made on"), generated_on.isoformat()),
-        (gettext("Suppression"), gettext(
-            "Figures describing fewer than %(n)d participants are shown as –, and so are "
-            "figures that would let them be worked out. In SPSS files they are the "
-            "user-missing value %(code)d.", n=threshold, code=SPSS_SUPPRESSED)),
+        _suppression_note(threshold),
         (gettext("Shares"), gettext("In per cent (0–100).")),
     ]
     rows += [(gettext("Method: %(topic)s", topic=topic.replace("_", " ")), text)
              for topic, text in METHODS.items()]
     return rows
+
+
+STATUS_LINES = {
+    "enrolled_in_month": _l("Enrolled during the month"),
+    "enrolled_total": _l("Enrolled in total by the end of the month"),
+    "active_at_month_end": _l("Taking part at the end of the month"),
+    "exited": _l("Left during the month"),
+    **{f"exited_{outcome.value}": label for outcome, label in OUTCOME_LABELS.items()},
+    "occasions_due": _l("Occasions due during the month"),
+    "occasions_completed": _l("Occasions answered"),
+    "occasions_missed": _l("Occasions missed"),
+    "occasions_open": _l("Occasions still open"),
+}
+#: Lines shown indented under the line before them: parts of its total.
+STATUS_PARTS = {key for key in STATUS_LINES
+                if key.startswith("exited_") or key in ("occasions_completed", "occasions_missed",
+                                                        "occasions_open")}
+
+
+def status_table(report: StatusReport) -> Table:
+    """The monthly status report: one line per figure, women, men and total."""
+    labels = {key: (gettext("Left: %(outcome)s", outcome=label) if key.startswith("exited_")
+                    else str(label)) for key, label in STATUS_LINES.items()}
+    columns = (
+        Column("figure", gettext("Figure"), Kind.CATEGORY, labels),
+        *(_count(group, GROUP_LABELS[group]) for group in (WOMAN, MAN, TOTAL)),
+    )
+    rows = [(key, *(_figure(report.lines[key][group]) for group in (WOMAN, MAN, TOTAL)))
+            for key in STATUS_LINES]
+    return Table("monthly_status", gettext("Status for %(month)s", month=report.month),
+                 columns, rows)
+
+
+def status_about(scope_path: str, month: str, threshold: int,
+                 generated_on: date) -> list[tuple[str, str]]:
+    """What the monthly status covers and how its figures are defined."""
+    return [
+        (gettext("Report"), gettext("Stegvis monthly status")),
+        (gettext("Organisation"), scope_path),
+        (gettext("Month"), month),
+        (gettext("Made on"), generated_on.isoformat()),
+        _suppression_note(threshold),
+        (gettext("Taking part"), gettext(
+            "Enrolled by the end of the month and not left by then.")),
+        (gettext("Occasions"), gettext(
+            "Intake, follow-ups and exit whose due date falls in the month, as things stand "
+            "on the day the report is made: answered, missed (the time to answer is over) "
+            "or still open.")),
+        (gettext("Gender"), gettext(
+            "Women and men are shown apart; other and not stated count in the total only.")),
+    ]

@@ -26,6 +26,7 @@ from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from analysis.status_report import StatusReport
 from survey_app.services.report_tables import (
     SPSS_SUPPRESSED,
     SUPPRESSED,
@@ -35,6 +36,8 @@ from survey_app.services.report_tables import (
     Value,
     about,
     report_tables,
+    status_about,
+    status_table,
 )
 from survey_app.services.reporting import EvaluatorReport, ReportFilters
 
@@ -196,6 +199,20 @@ def report_file(
     else:
         content = table_bytes(chosen[0], file_format, swedish_excel=swedish_excel)
     return ExportFile(content, MEDIA_TYPES[file_format], f"{stem}-{table_name}.{file_format}")
+
+
+def status_file(
+    report: StatusReport, scope_path: str, threshold: int, today: date,
+    file_format: FileFormat, *, swedish_excel: bool = False,
+) -> ExportFile:
+    """The monthly status report as CSV, a workbook (with its About sheet) or SPSS."""
+    table = status_table(report)
+    filename = f"stegvis-status-{slugify(scope_path)}-{report.month}.{file_format}"
+    if file_format is FileFormat.XLSX:
+        content = xlsx_bytes([table], status_about(scope_path, report.month, threshold, today))
+    else:
+        content = table_bytes(table, file_format, swedish_excel=swedish_excel)
+    return ExportFile(content, MEDIA_TYPES[file_format], filename)
 
 
 def slugify(text: str) -> str:

@@ -120,6 +120,13 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     widths = page.locator("img").evaluate_all("images => images.map(i => i.naturalWidth)")
     assert len(widths) == 5 and all(width > 0 for width in widths)  # every chart drew
     assert_no_violations(page)
+    page.get_by_role("link", name="Månadsrapport").click()
+    assert page.get_by_role("heading", name="Månadsrapport").is_visible()
+    assert_no_violations(page)
+    page.get_by_label("Månad").fill("mars")
+    page.get_by_role("button", name="Visa").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)  # the monthly status, with an error
     page.close()
 
 
