@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import IO, NoReturn
 
 import click
@@ -14,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from analysis.age import AGE_BAND_LABELS
+from questionnaires import LoadedQuestionnaire
 from survey_app.config import ensure_secret_key_file
 from survey_app.evaluator.export import report_html
 from survey_app.extensions import db
@@ -27,6 +29,7 @@ from survey_app.services import (
     invitations,
     links,
     organisations,
+    paper_import,
     reporting,
     targets,
     users,
@@ -248,6 +251,37 @@ def monthly_command(
     out.write(exported.content)
 
 
+def _questionnaire(reference: str) -> LoadedQuestionnaire:
+    """"stegvis@1" from the catalogue, or a clear failure."""
+    catalogue = current_app.extensions["questionnaires"]
+    slug, _, version = reference.partition("@")
+    try:
+        return catalogue.get(slug, int(version))
+    except (KeyError, ValueError):
+        known = ", ".join(f"{q.definition.slug}@{q.definition.version}" for q in catalogue)
+        _fail(f"No questionnaire {reference!r}; there are: {known}.")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--questionnaire", "reference", required=True,
+              help="The questionnaire the paper forms were, as SLUG@VERSION, e.g. stegvis@1.")
+@with_appcontext
+def import_command(file: Path, reference: str) -> None:
+    """Import questionnaires answered on paper from FILE (.csv or .xlsx), all or nothing."""
+    loaded = _questionnaire(reference)
+    result = paper_import.import_file(file.name, file.read_bytes(), loaded, None, None,
+                                      clock.today())
+    if not result.ok:
+        db.session.rollback()
+        for line in paper_import.problems_text(result.problems):
+            click.echo(line, err=True)
+        _fail(f"Nothing was imported: {len(result.problems)} problem(s) in {file.name}.")
+    db.session.commit()
+    click.echo(f"Imported {result.imported} questionnaire(s); "
+               f"{result.already_there} were already there.")
+
+
 @click.group("targets")
 def targets_group() -> None:
     """Project targets, as YAML (see README)."""
@@ -323,7 +357,7 @@ def send_reminders() -> None:
 def init_app(app: Flask) -> None:
     for command in (
         demo_command, org_group, create_user, enrol_command, issue_link, report_command,
-        send_reminders, targets_group, monthly_command,
+        send_reminders, targets_group, monthly_command, import_command,
     ):
         app.cli.add_command(command)
 

@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from survey_app import uploads
 from survey_app.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
         app, db, directory=str(MIGRATIONS_DIR),
         render_as_batch=True, compare_type=True,
     )
+    uploads.init_app(app)  # before CSRF protection reads any request body
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -161,6 +161,9 @@ ROUTES = [
     route("admin.reset_password", "POST", "/admin/users/{coach}/reset-password",
           only("admin", outside=404)),
     route("admin.audit_events", "GET", "/admin/audit", only("admin")),
+    route("admin.paper_import_page", "GET", "/admin/import", only("admin")),
+    route("admin.paper_import_template", "GET", "/admin/import/template/stegvis/2.xlsx",
+          only("admin")),
 ]
 
 

@@ -169,8 +169,7 @@ def test_the_command_group_lists_every_command_and_honours_database_url(tmp_path
     cli = CliRunner()
     help_text = cli.invoke(command_group(), ["--help"]).output
     for command in ("db", "demo", "org", "create-user", "enrol", "issue-link", "report",
-                    "monthly",
-                    "send-reminders", "run"):
+                    "monthly", "import", "targets", "send-reminders", "run"):
         assert f"  {command} " in help_text
 
     upgraded = cli.invoke(command_group(), ["db", "upgrade"])

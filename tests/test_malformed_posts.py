@@ -17,7 +17,8 @@ FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "langua
                "prefers_easy_read", "path", "email", "password", "csrf_token", "occupation",
                "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
                "name", "role", "is_active", "current", "confirm", "yaml_text",
-               "goal_work_preparation", "goal_closer", "easy_read", "pictograms", "next"]
+               "goal_work_preparation", "goal_closer", "easy_read", "pictograms", "next",
+               "file", "questionnaire"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),
@@ -75,6 +76,7 @@ def targets(app):
         (admin_client, "/admin/users/new"),
         (admin_client, f"/admin/users/{evaluator.id}"),
         (admin_client, f"/admin/users/{evaluator.id}/reset-password"),
+        (admin_client, "/admin/import"),
     ]
     limiter.enabled = True
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -130,3 +131,24 @@ def goals_form(definitions: list[TargetDefinition], labels: list[str]) -> type[F
             default=round(definition.goal * 100),
         ))
     return GoalsForm
+
+
+class PaperImportForm(FlaskForm):
+    """A spreadsheet of questionnaires answered on paper, and which questionnaire it was."""
+
+    file = FileField(
+        _l("File (CSV or XLSX)"),
+        description=_l("One row per questionnaire: participant, occasion, followup, "
+                       "answered_on, then one column per question id."),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+    questionnaire = ChoiceSelectField(
+        _l("Questionnaire on the paper form"),
+        invalid_message=_l("Choose a questionnaire from the list."),
+    )
+
+    def __init__(self, *args: Any, questionnaires: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaire.choices = [SelectChoice(q, q) for q in questionnaires]
+        if self.questionnaire.data is None and questionnaires:
+            self.questionnaire.data = questionnaires[-1]

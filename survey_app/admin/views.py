@@ -1,7 +1,18 @@
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,6 +25,7 @@ from survey_app.admin.forms import (
     EditUserForm,
     NewUserForm,
     OrganisationForm,
+    PaperImportForm,
     RenameOrganisationForm,
     TargetsYamlForm,
     goals_form,
@@ -21,8 +33,11 @@ from survey_app.admin.forms import (
 from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
+from survey_app.i18n import current_language
 from survey_app.models import Organisation, User
-from survey_app.services import audit, organisations, targets, users
+from survey_app.services import audit, clock, organisations, paper_import, targets, users
+from survey_app.services.table_files import MEDIA_TYPES, FileFormat
+from survey_app.uploads import accepts_upload
 
 AUDIT_PAGE_SIZE = 50
 
@@ -224,3 +239,44 @@ def audit_events() -> str:
     )
     other_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("admin/audit.html", form=form, page=page, other_args=other_args)
+
+
+def _questionnaire_references() -> list[str]:
+    catalogue = current_app.extensions["questionnaires"]
+    return [f"{q.definition.slug}@{q.definition.version}" for q in catalogue]
+
+
+@bp.get("/import/template/<slug>/<int:version>.xlsx")
+def paper_import_template(slug: str, version: int) -> WerkzeugResponse:
+    """An empty workbook with the columns a questionnaire's paper forms are typed into."""
+    try:
+        loaded = current_app.extensions["questionnaires"].get(slug, version)
+    except KeyError:
+        abort(404)
+    content = paper_import.template_workbook(loaded, current_language())
+    return send_file(io.BytesIO(content), mimetype=MEDIA_TYPES[FileFormat.XLSX], as_attachment=True,
+                     download_name=f"{slug}-{version}-paper.xlsx")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@accepts_upload(paper_import.MAX_BYTES + 64 * 1024)
+def paper_import_page() -> tuple[str, int] | str:
+    """Questionnaires answered on paper, checked whole and imported all or nothing."""
+    form = PaperImportForm(questionnaires=_questionnaire_references())
+    result = None
+    if form.validate_on_submit():
+        slug, _, version = (form.questionnaire.data or "").partition("@")
+        loaded = current_app.extensions["questionnaires"].get(slug, int(version))
+        upload = form.file.data
+        result = paper_import.import_file(
+            upload.filename or "", upload.read(paper_import.MAX_BYTES + 1), loaded,
+            current_user.organisation, current_user, clock.today(),
+        )
+        if result.ok:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    page = render_template("admin/import.html", form=form, result=result,
+                           questionnaires=current_app.extensions["questionnaires"],
+                           filename=form.file.data.filename if result else None)
+    return (page, 422) if result is not None and not result.ok else page

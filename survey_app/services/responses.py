@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from questionnaires import Catalogue, Item, LoadedQuestionnaire
+from questionnaires import Catalogue, Item, LoadedQuestionnaire, ParsedAnswer
 from survey_app.extensions import db
 from survey_app.models import Answer, MissingReason, Occasion, Participant, Response, ResponseMode
 from survey_app.services import ServiceError
@@ -70,9 +70,17 @@ def save_answer(
     if response.is_submitted:
         raise ServiceError(_l("These answers have already been sent."))
     parsed = item.question_type.parse(item, loaded.definition, raw)
-    answer = response.answers_by_item().get(item.id)
+    return store_parsed(response, item.id, parsed, now, language)
+
+
+def store_parsed(
+    response: Response, item_id: str, parsed: ParsedAnswer, now: datetime,
+    language: str | None = None,
+) -> Answer:
+    """Store an answer already checked against its question, replacing an earlier one."""
+    answer = response.answers_by_item().get(item_id)
     if answer is None:
-        answer = Answer(response=response, item_id=item.id)
+        answer = Answer(response=response, item_id=item_id)
         db.session.add(answer)
     answer.value = parsed.value
     answer.text = parsed.text

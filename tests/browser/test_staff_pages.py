@@ -130,6 +130,22 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     page.close()
 
 
+def test_the_paper_import_passes_axe(browser, live_server, staff, tmp_path):
+    admin = make_user(Role.ADMIN, "MIA/Haninge")
+    wrong = tmp_path / "fel.csv"
+    wrong.write_text("participant,occasion,followup,answered_on,step\nHAN-0100,intake,,x,9\n")
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, admin.email)
+    page.get_by_role("link", name="Importera pappersenkäter").click()
+    assert_no_violations(page)
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(wrong))
+    page.get_by_role("button", name="Kontrollera och importera").click()
+    assert page.title().startswith("Fel:")
+    assert page.get_by_role("heading", name="Ingenting importerades").is_visible()
+    assert page.locator("table.figures tbody tr").count() == 10  # the questions' columns
+    assert_no_violations(page)  # every problem listed
+    page.close()
+
 
 
 def test_the_html_export_passes_axe(browser, app, staff, runner, tmp_path):
