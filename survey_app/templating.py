@@ -18,7 +18,15 @@ from flask_babel import lazy_gettext as _l
 from analysis import Cell
 from analysis.statistics import MIN_N_FOR_TESTS, Interval, Share, ShareDifference
 from analysis.targets import TargetStatus
-from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
+from survey_app.models import (
+    ExitOutcome,
+    Gender,
+    IncomeSource,
+    OccasionKind,
+    Occupation,
+    ResponseMode,
+    Role,
+)
 from survey_app.services import targets
 from survey_app.services.clock import LOCAL_ZONE
 from survey_app.services.schedule import OccasionStatus
@@ -88,6 +96,12 @@ OUTCOME_LABELS = {
     ExitOutcome.REHABILITATION: _l("Continued rehabilitation or care"),
     ExitOutcome.OTHER: _l("Moved or other"),
     ExitOutcome.UNKNOWN: _l("Unknown"),
+}
+MODE_LABELS = {
+    ResponseMode.SELF: _l("By themselves, from a link"),
+    ResponseMode.ASSISTED: _l("With help from a coach"),
+    ResponseMode.KIOSK: _l("On a tablet handed over by a coach"),
+    ResponseMode.PAPER: _l("On paper, typed in afterwards"),
 }
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.COACH: _l("Coach"),
                Role.EVALUATOR: _l("Evaluator")}

@@ -18,7 +18,7 @@ FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "langua
                "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
                "name", "role", "is_active", "current", "confirm", "yaml_text",
                "goal_work_preparation", "goal_closer", "easy_read", "pictograms", "next",
-               "file", "questionnaire"]
+               "file", "questionnaire", "may_export_rows"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),

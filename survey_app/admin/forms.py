@@ -66,6 +66,10 @@ class NewUserForm(_Placement, FlaskForm):
 
 class EditUserForm(_Placement, FlaskForm):
     is_active = BooleanField(_l("Active (can log in)"))
+    may_export_rows = BooleanField(
+        _l("May download pseudonymised answers (row export)"),
+        description=_l("Evaluators only. Every download is recorded in the audit log."),
+    )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -192,7 +192,7 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
     form = EditUserForm(
         organisations=organisations.subtree(current_user.organisation),
         data={"role": user.role.value, "organisation": user.organisation_id,
-              "is_active": user.is_active},
+              "is_active": user.is_active, "may_export_rows": user.may_export_rows},
     )
     if form.validate_on_submit():
         organisation = get_organisation_or_404(form.organisation.data, current_user)
@@ -200,7 +200,12 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
             changes = users.update_user(
                 current_user, user, role=form.role_value, organisation=organisation,
                 is_active=bool(form.is_active.data),
+                may_export_rows=bool(form.may_export_rows.data),
             )
+            # A grant or revocation is its own event, easy to find in the trail.
+            if (granted := changes.pop("may_export_rows", None)) is not None:
+                action = "grant_row_export" if granted[1] == "true" else "revoke_row_export"
+                audit.record(current_user, action, user)
             if changes:
                 audit.record(current_user, "change_user", user,
                              **{name: list(change) for name, change in changes.items()})

@@ -4,12 +4,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from analysis.age import AGE_BAND_LABELS
-from survey_app.forms import ChoiceSelectField, ClearDateField, ClearMonthField
+from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField, ClearMonthField
 from survey_app.models import Organisation
 from survey_app.templating import format_age_band
 
@@ -56,6 +56,37 @@ class ReportFilterForm(FlaskForm):
         start = self.enrolled_from.data
         if start is not None and field.data is not None and field.data < start:
             raise ValidationError(_l("The end date must not be before the start date."))
+
+
+#: File choices for a row export: (format, for Excel set to Swedish).
+ROW_EXPORT_FILES = {
+    "xlsx": ("xlsx", False),
+    "csv": ("csv", False),
+    "csv_sv": ("csv", True),
+    "sav": ("sav", False),
+}
+
+
+class RowExportForm(ReportFilterForm):
+    """Whose answers to download, and how (a GET form: downloading changes nothing but
+    the audit trail)."""
+
+    include_text = BooleanField(
+        _l("Include free-text answers"),
+        description=_l("Free text can name people and places. Include it only if the "
+                       "evaluation needs it."),
+    )
+    file = ChoiceRadioField(
+        _l("File"),
+        choices=[
+            SelectChoice("xlsx", _l("Excel workbook (XLSX), with the codebook")),
+            SelectChoice("csv", _l("CSV files (ZIP), with the codebook")),
+            SelectChoice("csv_sv", _l("CSV files for Excel in Swedish (ZIP)")),
+            SelectChoice("sav", _l("SPSS files (ZIP), with labels and missing values")),
+        ],
+        default="xlsx", validators=[DataRequired(_l("Choose a file type."))],
+        invalid_message=_l("Choose a file type from the list."),
+    )
 
 
 class MonthlyStatusForm(FlaskForm):

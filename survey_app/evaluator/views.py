@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
@@ -8,13 +9,22 @@ from flask_login import current_user
 from analysis.charts import FORMATS, render
 from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
-from survey_app.evaluator.forms import MonthlyStatusForm, ReportFilterForm
+from survey_app.evaluator.forms import (
+    ROW_EXPORT_FILES,
+    MonthlyStatusForm,
+    ReportFilterForm,
+    RowExportForm,
+)
+from survey_app.extensions import db
+from survey_app.i18n import current_language
 from survey_app.models import Organisation
-from survey_app.services import clock, organisations, reporting
+from survey_app.services import clock, organisations, reporting, row_export
 from survey_app.services.monthly_status import monthly_status
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
+
+FilterForm = TypeVar("FilterForm", bound=ReportFilterForm)
 
 
 def _chosen_organisation(form: ReportFilterForm | MonthlyStatusForm,
@@ -26,16 +36,18 @@ def _chosen_organisation(form: ReportFilterForm | MonthlyStatusForm,
         if form.organisation.errors:
             abort(404)
         chosen = next(o for o in scope if o.id == form.organisation.data)
+    else:
+        form.organisation.errors = []  # none chosen is no mistake: the evaluator's own
     form.organisation.data = chosen.id
     return chosen
 
 
-def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
+def chosen_filters(form_class: type[FilterForm]) -> tuple[FilterForm, reporting.ReportFilters]:
     """The filters picked on the page; the evaluator's whole tree by default."""
     scope = organisations.subtree(current_user.organisation)
     catalogue = current_app.extensions["questionnaires"]
     versions = catalogue.versions(DEFAULT_QUESTIONNAIRE)
-    form = ReportFilterForm(request.args, organisations=scope, versions=versions)
+    form = form_class(request.args, organisations=scope, versions=versions)
     form.validate()
     chosen = _chosen_organisation(form, scope)
     # A date that did not parse is shown as an error and left out of the filter.
@@ -54,21 +66,12 @@ def chosen_filters() -> tuple[ReportFilterForm, reporting.ReportFilters]:
 
 
 def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
-    arguments: dict[str, object] = {"organisation": filters.scope.id}
-    if filters.enrolled_from:
-        arguments["enrolled_from"] = filters.enrolled_from.isoformat()
-    if filters.enrolled_to:
-        arguments["enrolled_to"] = filters.enrolled_to.isoformat()
-    if filters.age_band:
-        arguments["age_band"] = filters.age_band
-    if filters.questionnaire_version:
-        arguments["questionnaire_version"] = filters.questionnaire_version
-    return arguments
+    return {"organisation": filters.scope.id, **filters.narrowing()}
 
 
 def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
                                 reporting.EvaluatorReport]:
-    form, filters = chosen_filters()
+    form, filters = chosen_filters(ReportFilterForm)
     report_data = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"],
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
@@ -180,3 +183,33 @@ def chart(name: str, fmt: str) -> Response:
     if "download" in request.args:
         response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
     return response
+
+
+def _require_row_export() -> None:
+    if not current_user.may_export_rows:
+        abort(403)
+
+
+@bp.get("/answers")
+def answers() -> str:
+    """Choose whose pseudonymised answers to download (evaluators with the permission)."""
+    _require_row_export()
+    form, _filters = chosen_filters(RowExportForm)
+    return render_template("evaluator/answers.html", form=form)
+
+
+@bp.get("/answers/download")
+def answers_download() -> Response | tuple[str, int]:
+    """The pseudonymised answers as a file; every download is audited."""
+    _require_row_export()
+    form, filters = chosen_filters(RowExportForm)
+    if form.errors:
+        return render_template("evaluator/answers.html", form=form), 400
+    file_format, swedish_excel = ROW_EXPORT_FILES[form.file.data]
+    exported = row_export.download(
+        current_user, filters, current_app.extensions["questionnaires"], current_language(),
+        clock.today(), FileFormat(file_format), include_text=bool(form.include_text.data),
+        swedish_excel=swedish_excel,
+    )
+    db.session.commit()
+    return _attachment(exported)

@@ -33,6 +33,9 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: Set when an administrator resets the password: the user must choose their own.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: An evaluator with this may download pseudonymised answers (row export); only an
+    #: administrator grants it, and every grant, revocation and download is audited.
+    may_export_rows: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

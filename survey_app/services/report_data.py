@@ -62,6 +62,16 @@ class ReportFilters:
                 conditions.append(AGE_AT_ENROLMENT <= high)
         return conditions
 
+    def narrowing(self) -> dict[str, str | int]:
+        """The filters besides the scope, as query-string values: only those set."""
+        values = {
+            "enrolled_from": self.enrolled_from.isoformat() if self.enrolled_from else None,
+            "enrolled_to": self.enrolled_to.isoformat() if self.enrolled_to else None,
+            "age_band": self.age_band,
+            "questionnaire_version": self.questionnaire_version,
+        }
+        return {name: value for name, value in values.items() if value}
+
     def response_conditions(self) -> list[sa.ColumnElement[bool]]:
         if self.questionnaire_version is None:
             return []

@@ -29,6 +29,7 @@ from analysis.movement import (
 from analysis.statistics import Interval, PairedChange
 from analysis.status_report import StatusReport
 from analysis.suppression import Cell
+from survey_app.models import MissingReason
 from survey_app.services import targets
 from survey_app.services.report_document import METHODS
 from survey_app.services.reporting import EvaluatorReport, ReportFilters
@@ -52,6 +53,12 @@ class Suppressed:
 SUPPRESSED: Final = Suppressed()
 #: How a hidden figure is stored in an SPSS file: a user-missing value, labelled.
 SPSS_SUPPRESSED: Final = -999
+#: How an answer that is not a point on the scale is written in row exports.
+MISSING_ANSWER_CODES: Final = {
+    MissingReason.DONT_KNOW: -1,
+    MissingReason.DECLINED: -2,
+    MissingReason.SKIPPED: -3,
+}
 Value = str | int | float | Suppressed | None
 
 
@@ -64,6 +71,9 @@ class Kind(StrEnum):
     #: A share, in per cent (0–100).
     PERCENT = "percent"
     NUMBER = "number"
+    #: An answer to a question: a point on its scale (value labels), or a negative
+    #: code saying why there is none (user-missing in SPSS).
+    ANSWER = "answer"
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ class Column:
     kind: Kind
     #: For a category: every code it can take, with its label, in order.
     categories: Mapping[str, str] = field(default_factory=dict)
+    #: For an answer: its scale's points and the missing codes, with their labels.
+    value_labels: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,12 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: list[tuple[Value, ...]]
+    #: Head the columns with their variable names rather than their labels: for data
+    #: read into R or SPSS, whose codebook gives the labels.
+    header_names: bool = False
+
+    def header(self) -> list[str]:
+        return [column.name if self.header_names else column.label for column in self.columns]
 
     def column(self, name: str) -> list[Value]:
         index = [c.name for c in self.columns].index(name)
@@ -365,8 +383,8 @@ def _suppression_note(threshold: int) -> tuple[str, str]:
         "user-missing value %(code)d.", n=threshold, code=SPSS_SUPPRESSED))
 
 
-def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tuple[str, str]]:
-    """What the figures cover and how they were made: the first sheet of a workbook."""
+def filter_notes(filters: ReportFilters) -> list[tuple[str, str]]:
+    """Who a file covers, in words: the organisation, enrolment period, age, version."""
     def period() -> str:
         if not (filters.enrolled_from or filters.enrolled_to):
             return gettext("Everyone")
@@ -374,14 +392,21 @@ def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tu
         end = filters.enrolled_to.isoformat() if filters.enrolled_to else "…"
         return f"{start} – {end}"
 
-    rows = [
-        (gettext("Report"), gettext("Stegvis evaluator report")),
+    return [
         (gettext("Organisation"), filters.scope.path),
         (gettext("Enrolled"), period()),
         (gettext("Age"), format_age_band(filters.age_band) if filters.age_band
          else gettext("All ages")),
         (gettext("Questionnaire version"), str(filters.questionnaire_version)
          if filters.questionnaire_version else gettext("All versions")),
+    ]
+
+
+def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tuple[str, str]]:
+    """What the figures cover and how they were made: the first sheet of a workbook."""
+    rows = [
+        (gettext("Report"), gettext("Stegvis evaluator report")),
+        *filter_notes(filters),
         (gettext("Made on"), generated_on.isoformat()),
         _suppression_note(threshold),
         (gettext("Shares"), gettext("In per cent (0–100).")),

@@ -28,6 +28,7 @@ from openpyxl.styles import Font
 
 from analysis.status_report import StatusReport
 from survey_app.services.report_tables import (
+    MISSING_ANSWER_CODES,
     SPSS_SUPPRESSED,
     SUPPRESSED,
     Column,
@@ -77,7 +78,7 @@ def csv_bytes(table: Table, *, swedish_excel: bool = False) -> bytes:
     ``;`` between fields and a decimal comma, as Excel set to Swedish expects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if swedish_excel else ",", lineterminator="\r\n")
-    writer.writerow([_safe_text(column.label) for column in table.columns])
+    writer.writerow([_safe_text(heading) for heading in table.header()])
     for row in table.rows:
         cells = []
         for column, value in zip(table.columns, row, strict=True):
@@ -114,7 +115,7 @@ def xlsx_bytes(tables: Sequence[Table], about: Sequence[tuple[str, str]]) -> byt
 
     for table in tables:
         sheet = workbook.create_sheet(table.name[:31])
-        sheet.append([_safe_text(column.label) for column in table.columns])
+        sheet.append([_safe_text(heading) for heading in table.header()])
         for cell in sheet[1]:
             cell.font = bold
         for row in table.rows:
@@ -143,6 +144,8 @@ def _spss_column(column: Column, values: list[Value]) -> tuple[list[object], dic
         return [float(codes[str(v)]) if v is not None else None for v in values], labels
     if column.kind is Kind.TEXT:
         return ["" if v is None else str(_shown(column, v)) for v in values], None
+    if column.kind is Kind.ANSWER:
+        return [None if v is None else float(v) for v in values], dict(column.value_labels)
     hidden = {float(SPSS_SUPPRESSED): gettext("Hidden: too few participants")}
     return [float(SPSS_SUPPRESSED) if v is SUPPRESSED else v for v in values], hidden
 
@@ -159,6 +162,9 @@ def sav_bytes(table: Table) -> bytes:
             value_labels[column.name] = labels
         if column.kind in (Kind.COUNT, Kind.PERCENT, Kind.NUMBER):
             missing[column.name] = [float(SPSS_SUPPRESSED)]
+        elif column.kind is Kind.ANSWER:
+            missing[column.name] = [{"lo": float(min(MISSING_ANSWER_CODES.values())),
+                                     "hi": float(max(MISSING_ANSWER_CODES.values()))}]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "table.sav"
         pyreadstat.write_sav(
@@ -186,11 +192,7 @@ def report_file(
     notes = about(filters, threshold, today)
     stem = f"stegvis-{slugify(filters.scope.path)}-{today.isoformat()}"
     if table_name is None:
-        if file_format is FileFormat.XLSX:
-            return ExportFile(xlsx_bytes(tables, notes), MEDIA_TYPES[file_format],
-                              f"{stem}.xlsx")
-        return ExportFile(archive_bytes(tables, file_format, notes, swedish_excel=swedish_excel),
-                          "application/zip", f"{stem}-{file_format}.zip")
+        return tables_file(tables, notes, file_format, stem, swedish_excel=swedish_excel)
     chosen = [table for table in tables if table.name == table_name]
     if not chosen:
         return None
@@ -199,6 +201,16 @@ def report_file(
     else:
         content = table_bytes(chosen[0], file_format, swedish_excel=swedish_excel)
     return ExportFile(content, MEDIA_TYPES[file_format], f"{stem}-{table_name}.{file_format}")
+
+
+def tables_file(tables: Sequence[Table], notes: Sequence[tuple[str, str]],
+                file_format: FileFormat, stem: str, *, swedish_excel: bool = False
+                ) -> ExportFile:
+    """Several tables in one download: a workbook, or a ZIP of CSV or SPSS files."""
+    if file_format is FileFormat.XLSX:
+        return ExportFile(xlsx_bytes(tables, notes), MEDIA_TYPES[file_format], f"{stem}.xlsx")
+    return ExportFile(archive_bytes(tables, file_format, notes, swedish_excel=swedish_excel),
+                      "application/zip", f"{stem}-{file_format}.zip")
 
 
 def status_file(

@@ -90,12 +90,15 @@ def _check_password(password: str) -> None:
 
 
 def update_user(
-    admin: User, user: User, *, role: Role, organisation: Organisation, is_active: bool
+    admin: User, user: User, *, role: Role, organisation: Organisation, is_active: bool,
+    may_export_rows: bool = False,
 ) -> dict[str, tuple[str, str]]:
-    """Change a user's role, organisation or state; returns what changed, old → new.
+    """Change a user's role, organisation, state or row export permission; returns what
+    changed, old → new.
 
-    Nobody changes their own role or locks themselves out, and nobody places a user
-    outside their own tree.
+    Nobody changes their own role or locks themselves out, nobody places a user
+    outside their own tree, and only evaluators may export rows (a user who stops
+    being one loses the permission).
     """
     if not admin.can_see(user.organisation) or not admin.can_see(organisation):
         raise ServiceError(
@@ -107,15 +110,20 @@ def update_user(
         raise ServiceError(_l("You cannot deactivate yourself."), field="is_active")
     if user.id == admin.id and organisation.id != user.organisation_id:
         raise ServiceError(_l("You cannot move yourself to another organisation."), "organisation")
+    if may_export_rows and role is not Role.EVALUATOR:
+        raise ServiceError(_l("Only evaluators can download pseudonymised answers."),
+                           field="may_export_rows")
     changes = {}
     for name, old, new in (
         ("role", user.role.value, role.value),
         ("organisation", user.organisation.path, organisation.path),
         ("is_active", str(user.is_active).lower(), str(is_active).lower()),
+        ("may_export_rows", str(user.may_export_rows).lower(), str(may_export_rows).lower()),
     ):
         if old != new:
             changes[name] = (old, new)
     user.role, user.organisation, user.is_active = role, organisation, is_active
+    user.may_export_rows = may_export_rows
     db.session.flush()
     return changes
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from survey_app.extensions import db
 from survey_app.models import Gender, Role
 from tests.browser.test_participant_pages import assert_no_violations
 from tests.conftest import PASSWORD, make_participant, make_user
@@ -127,6 +128,23 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     page.get_by_role("button", name="Visa").click()
     assert page.title().startswith("Fel:")
     assert_no_violations(page)  # the monthly status, with an error
+    page.close()
+
+
+def test_the_row_export_page_passes_axe(browser, live_server, staff):
+    _, evaluator = staff
+    evaluator.may_export_rows = True
+    db.session.commit()
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, evaluator.email)
+    page.get_by_role("link", name="Pseudonymiserade svar").click()
+    assert_no_violations(page)
+    page.get_by_label("Inskriven från").fill("2026-05-01")
+    page.get_by_label("Inskriven till").fill("2026-01-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ladda ner").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)  # with an error
     page.close()
 
 

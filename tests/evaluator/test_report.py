@@ -68,12 +68,14 @@ def test_the_table_shows_women_men_and_total_from_the_answers(evaluator_client):
     # n, mean, median, up, unchanged, down. Swedish number format: decimal comma.
     assert cells(page, "Kvinnor")[:3] == ["5", "1,0", "1,0"]
     assert cells(page, "Män")[:3] == ["6", "0,3", "0,0"]
-    # Total: 11 movements summing 7 → mean 0.6; sorted, the 6th is 0… wait: 0 0 0 0 0 1 1 1 1 2 2
-    # minus one: −1 0 0 0 0 1 1 1 1 2 2 → 6th value is 1.
+    # Total: 11 movements summing 7 → mean 0.6; sorted −1 0 0 0 0 1 1 1 1 2 2, the 6th is 1.
     assert cells(page, "Totalt")[:3] == ["11", "0,6", "1,0"]
     # Every outcome count is under 5 for each gender, so every share is "–", never 0.
     assert cells(page, "Kvinnor")[3:] == ["–", "–", "–"]
     assert "Borås" not in page
+    # No organisation chosen means the evaluator's own, not a mistake to point out.
+    assert "error-summary" not in page
+    assert "<title>Fel:" not in page
 
 
 def test_a_subproject_can_be_chosen_within_scope(evaluator_client):
