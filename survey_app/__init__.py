@@ -46,7 +46,18 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.get("QUESTIONNAIRE_DIR") or Catalogue.default_directory()
     )
 
-    from survey_app import admin, auth, cli, coach, errors, evaluator, i18n, participant, templating
+    from survey_app import (
+        admin,
+        api,
+        auth,
+        cli,
+        coach,
+        errors,
+        evaluator,
+        i18n,
+        participant,
+        templating,
+    )
 
     i18n.init_app(app)
     templating.init_app(app)
@@ -56,6 +67,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(coach.bp)
     app.register_blueprint(evaluator.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
     cli.init_app(app)
     return app
 

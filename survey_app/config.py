@@ -79,6 +79,8 @@ class Defaults:
     #: How many wrong tablet codes one client may type.
     TABLET_CODE_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: Requests one API token may make.
+    API_RATE_LIMIT = "60 per minute"
 
 
 ENVIRONMENT_SETTINGS = {

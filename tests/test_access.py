@@ -149,6 +149,15 @@ ROUTES = [
     # for the evaluator who has it, inside and outside their organisation.
     route("evaluator.answers", "GET", "/evaluator/answers", only()),
     route("evaluator.answers_download", "GET", "/evaluator/answers/download?file=csv", only()),
+    route("evaluator.api_tokens_page", "GET", "/evaluator/tokens", only("evaluator")),
+    # Only one's own tokens can be revoked: tests/api/test_api.py tries another's.
+    route("evaluator.revoke_api_token", "POST", "/evaluator/tokens/999999/revoke",
+          only("evaluator", ok=404)),
+    # The API takes a token, never a session: tests/api/test_api.py covers tokens.
+    Route("api.openapi", "GET", "/api/v1/openapi.json", {}, 200),
+    Route("api.report", "GET", "/api/v1/report", {}, 401),
+    Route("api.monthly", "GET", "/api/v1/monthly", {}, 401),
+    Route("api.answers", "GET", "/api/v1/answers", {}, 401),
     route("admin.index", "GET", "/admin/", only("admin")),
     route("admin.add_organisation", "POST", "/admin/organisations",
           only("admin", ok=302, outside=200), form=(("path", f"{HOME}/Nacka"),)),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from survey_app.extensions import db, limiter
 from survey_app.models import Role
-from survey_app.services import clock, links
+from survey_app.services import api_tokens, clock, links
 from tests.conftest import csrf_token, login_as, make_participant, make_user
 
 FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "language",
@@ -18,7 +18,7 @@ FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "langua
                "income", "consent", "consented_on", "exited_on", "outcome", "confirm_code",
                "name", "role", "is_active", "current", "confirm", "yaml_text",
                "goal_work_preparation", "goal_closer", "easy_read", "pictograms", "next",
-               "file", "questionnaire", "may_export_rows"]
+               "file", "questionnaire", "may_export_rows", "lifetime"]
 # Any text, including control characters, lone surrogates' replacements and long strings.
 values = st.one_of(
     st.text(max_size=300),
@@ -42,10 +42,13 @@ def targets(app):
     evaluator = make_user(Role.EVALUATOR, "MIA/Haninge")
     participant = make_participant("HAN-0001", "MIA/Haninge", email="a@example.org")
     token = links.issue(participant.occasions[0], clock.now(), timedelta(days=30))
+    api_token, _secret = api_tokens.create(evaluator, "R", 30, clock.now())
     db.session.commit()
     coach_client, admin_client, anonymous = app.test_client(), app.test_client(), app.test_client()
     login_as(coach_client, coach)
     login_as(admin_client, admin)
+    evaluator_client = app.test_client()
+    login_as(evaluator_client, evaluator)
     # "Start on this tablet" logs its sender out: it gets a client of its own.
     tablet_client = app.test_client()
     login_as(tablet_client, coach)
@@ -77,6 +80,8 @@ def targets(app):
         (admin_client, f"/admin/users/{evaluator.id}"),
         (admin_client, f"/admin/users/{evaluator.id}/reset-password"),
         (admin_client, "/admin/import"),
+        (evaluator_client, "/evaluator/tokens"),
+        (evaluator_client, f"/evaluator/tokens/{api_token.id}/revoke"),
     ]
     limiter.enabled = True
 

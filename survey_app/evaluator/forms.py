@@ -4,13 +4,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from analysis.age import AGE_BAND_LABELS
 from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField, ClearMonthField
 from survey_app.models import Organisation
+from survey_app.services import api_tokens
 from survey_app.templating import format_age_band
 
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
@@ -86,6 +87,21 @@ class RowExportForm(ReportFilterForm):
         ],
         default="xlsx", validators=[DataRequired(_l("Choose a file type."))],
         invalid_message=_l("Choose a file type from the list."),
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        description=_l("What the token is for, e.g. “R script for the quarterly report”."),
+        validators=[InputRequired(_l("Give the token a name.")), Length(max=100)],
+    )
+    lifetime = ChoiceRadioField(
+        _l("Valid for"),
+        choices=[SelectChoice(str(days), _l("%(n)d days", n=days))
+                 for days in api_tokens.LIFETIMES],
+        default="90", validators=[InputRequired(_l("Choose how long the token lasts."))],
+        invalid_message=_l("Choose how long the token lasts from the list."),
     )
 
 

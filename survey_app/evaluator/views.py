@@ -1,68 +1,29 @@
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TypeVar
-
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from analysis.charts import FORMATS, render
 from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
+from survey_app.evaluator.choices import chosen_filters, chosen_month
 from survey_app.evaluator.forms import (
     ROW_EXPORT_FILES,
-    MonthlyStatusForm,
+    ApiTokenForm,
     ReportFilterForm,
     RowExportForm,
 )
 from survey_app.extensions import db
+from survey_app.form_actions import REFUSED, carry_out
+from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
-from survey_app.models import Organisation
-from survey_app.services import clock, organisations, reporting, row_export
+from survey_app.models import ApiToken
+from survey_app.services import api_tokens, audit, clock, reporting, row_export
 from survey_app.services.monthly_status import monthly_status
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
-from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
-
-FilterForm = TypeVar("FilterForm", bound=ReportFilterForm)
-
-
-def _chosen_organisation(form: ReportFilterForm | MonthlyStatusForm,
-                         scope: list[Organisation]) -> Organisation:
-    """The organisation picked in ``form`` (already validated); the evaluator's own by
-    default. Anything outside the evaluator's tree is, for them, not there at all."""
-    chosen = current_user.organisation
-    if "organisation" in request.args:
-        if form.organisation.errors:
-            abort(404)
-        chosen = next(o for o in scope if o.id == form.organisation.data)
-    else:
-        form.organisation.errors = []  # none chosen is no mistake: the evaluator's own
-    form.organisation.data = chosen.id
-    return chosen
-
-
-def chosen_filters(form_class: type[FilterForm]) -> tuple[FilterForm, reporting.ReportFilters]:
-    """The filters picked on the page; the evaluator's whole tree by default."""
-    scope = organisations.subtree(current_user.organisation)
-    catalogue = current_app.extensions["questionnaires"]
-    versions = catalogue.versions(DEFAULT_QUESTIONNAIRE)
-    form = form_class(request.args, organisations=scope, versions=versions)
-    form.validate()
-    chosen = _chosen_organisation(form, scope)
-    # A date that did not parse is shown as an error and left out of the filter.
-    period_ok = not (form.enrolled_from.errors or form.enrolled_to.errors)
-    version = form.questionnaire_version.data
-    filters = reporting.ReportFilters(
-        chosen,
-        form.enrolled_from.data if period_ok else None,
-        form.enrolled_to.data if period_ok else None,
-        age_band=(form.age_band.data or None) if not form.age_band.errors else None,
-        questionnaire_version=(
-            int(version) if version and not form.questionnaire_version.errors else None
-        ),
-    )
-    return form, filters
 
 
 def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
@@ -71,7 +32,7 @@ def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
 
 def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
                                 reporting.EvaluatorReport]:
-    form, filters = chosen_filters(ReportFilterForm)
+    form, filters = chosen_filters(ReportFilterForm, current_user, request.args)
     report_data = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"],
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
@@ -127,28 +88,10 @@ def _attachment(exported: ExportFile) -> Response:
     return response
 
 
-def _last_month() -> str:
-    first_of_this_month = clock.today().replace(day=1)
-    return (first_of_this_month - timedelta(days=1)).strftime("%Y-%m")
-
-
-def _chosen_month() -> tuple[MonthlyStatusForm, Organisation, str | None]:
-    """The monthly status's organisation and month; last month when none is asked for.
-    The month is None when what was typed is not a month (the form says so)."""
-    scope = organisations.subtree(current_user.organisation)
-    arguments = request.args.copy()
-    arguments.setdefault("month", _last_month())
-    form = MonthlyStatusForm(arguments, organisations=scope)
-    form.validate()
-    chosen = _chosen_organisation(form, scope)
-    month = None if form.month.errors else form.month.data.strftime("%Y-%m")
-    return form, chosen, month
-
-
 @bp.get("/monthly")
 def monthly() -> tuple[str, int] | str:
     """The gender-disaggregated status an ESF project attaches to its progress report."""
-    form, chosen, month = _chosen_month()
+    form, chosen, month = chosen_month(current_user, request.args)
     table = None
     if month is not None:
         report = monthly_status(chosen, month, clock.today(),
@@ -164,7 +107,7 @@ def monthly_export(fmt: str) -> Response:
     """The monthly status as a file (CSV, XLSX or SPSS); ``?excel=sv`` as for the report."""
     if fmt not in {f.value for f in FileFormat}:
         abort(404)
-    _form, chosen, month = _chosen_month()
+    _form, chosen, month = chosen_month(current_user, request.args)
     if month is None:
         abort(404)
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
@@ -194,7 +137,7 @@ def _require_row_export() -> None:
 def answers() -> str:
     """Choose whose pseudonymised answers to download (evaluators with the permission)."""
     _require_row_export()
-    form, _filters = chosen_filters(RowExportForm)
+    form, _filters = chosen_filters(RowExportForm, current_user, request.args)
     return render_template("evaluator/answers.html", form=form)
 
 
@@ -202,7 +145,7 @@ def answers() -> str:
 def answers_download() -> Response | tuple[str, int]:
     """The pseudonymised answers as a file; every download is audited."""
     _require_row_export()
-    form, filters = chosen_filters(RowExportForm)
+    form, filters = chosen_filters(RowExportForm, current_user, request.args)
     if form.errors:
         return render_template("evaluator/answers.html", form=form), 400
     file_format, swedish_excel = ROW_EXPORT_FILES[form.file.data]
@@ -213,3 +156,37 @@ def answers_download() -> Response | tuple[str, int]:
     )
     db.session.commit()
     return _attachment(exported)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def api_tokens_page() -> str:
+    """The evaluator's keys to the read-only API: make one (shown once), see, revoke."""
+    form = ApiTokenForm()
+    secret = None
+    if form.validate_on_submit():
+        def create() -> str:
+            token, secret = api_tokens.create(current_user, form.name.data or "",
+                                              int(form.lifetime.data), clock.now())
+            audit.record(current_user, "create_api_token", current_user, token=token.id,
+                         expires_at=token.expires_at.isoformat())
+            return secret
+
+        created = carry_out(form, create, default_field="name")
+        if created is not REFUSED:
+            secret, form = created, ApiTokenForm(formdata=None)
+    return render_template("evaluator/tokens.html", form=form, secret=secret,
+                           tokens=api_tokens.active(current_user, clock.now()),
+                           revoke_form=ActionForm())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_api_token(token_id: int) -> WerkzeugResponse:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        api_tokens.revoke(token, clock.now())
+        audit.record(current_user, "revoke_api_token", current_user, token=token.id)
+        db.session.commit()
+        flash(_("The token %(name)s is revoked. It no longer works.", name=token.name))
+    return redirect(url_for(".api_tokens_page"))

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from survey_app.models.api_token import ApiToken
 from survey_app.models.audit import AuditEvent
 from survey_app.models.base import Base
 from survey_app.models.organisation import Organisation
@@ -18,6 +19,7 @@ from survey_app.models.user import Role, User
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "ExitOutcome",

@@ -21,6 +21,7 @@ from analysis.statistics import (
     ShareDifference,
     TestResult,
 )
+from analysis.status_report import StatusReport
 from analysis.suppression import Cell
 from survey_app.services import targets
 from survey_app.services.reporting import EvaluatorReport, JudgedTarget, ReportFilters
@@ -238,4 +239,18 @@ def _target(judged: JudgedTarget) -> dict[str, Any]:
             for group in result.groups
         },
         "women_minus_men": _share_difference(difference),
+    }
+
+
+def status_document(report: StatusReport, scope_path: str, threshold: int) -> dict[str, Any]:
+    """The monthly status as JSON-ready data: each line for women, men and in total."""
+    return {
+        "document_version": DOCUMENT_VERSION,
+        "scope": scope_path,
+        "month": report.month,
+        "suppression_threshold": threshold,
+        "lines": {
+            key: {GROUP_KEYS[group]: figure(cell) for group, cell in groups.items()}
+            for key, groups in report.lines.items()
+        },
     }

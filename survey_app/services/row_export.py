@@ -297,10 +297,16 @@ def download(user: User, filters: ReportFilters, catalogue: Catalogue, language:
     CSV or SPSS files), recorded in the audit trail. The caller checks the permission
     and commits."""
     export = row_export(filters, catalogue, language, today, include_text=include_text)
-    audit.record(user, "row_export", filters.scope, format=file_format.value,
-                 include_text=include_text, rows=len(export.answers.rows),
-                 participants=export.participants, **filters.narrowing())
+    record(user, filters, export, file_format.value, include_text=include_text)
     stem = f"stegvis-answers-{slugify(filters.scope.path)}-{today.isoformat()}"
     return tables_file([export.answers, export.codebook], export.about, file_format, stem,
                        swedish_excel=swedish_excel)
 
+
+
+def record(user: User, filters: ReportFilters, export: RowExport, shape: str, *,
+           include_text: bool) -> None:
+    """Put an export in the audit trail: who, what it covered, how many rows."""
+    audit.record(user, "row_export", filters.scope, format=shape, include_text=include_text,
+                 rows=len(export.answers.rows), participants=export.participants,
+                 **filters.narrowing())

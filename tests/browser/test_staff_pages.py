@@ -148,6 +148,24 @@ def test_the_row_export_page_passes_axe(browser, live_server, staff):
     page.close()
 
 
+def test_the_api_tokens_page_passes_axe(browser, live_server, staff):
+    _, evaluator = staff
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, evaluator.email)
+    page.get_by_role("link", name="API-nycklar").click()
+    assert_no_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skapa nyckel").click()
+    assert page.title().startswith("Fel:")
+    assert_no_violations(page)  # with an error
+    page.get_by_label("Namn").fill("R-skript")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skapa nyckel").click()
+    assert page.get_by_role("heading", name="Din nya nyckel").is_visible()
+    assert_no_violations(page)  # the new token and the list
+    page.close()
+
+
 def test_the_paper_import_passes_axe(browser, live_server, staff, tmp_path):
     admin = make_user(Role.ADMIN, "MIA/Haninge")
     wrong = tmp_path / "fel.csv"
