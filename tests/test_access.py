@@ -174,6 +174,9 @@ ROUTES = [
     route("admin.reset_password", "POST", "/admin/users/{coach}/reset-password",
           only("admin", outside=404)),
     route("admin.audit_events", "GET", "/admin/audit", only("admin")),
+    # No such token: tests/api/test_api.py revokes a real one, and tries another tree's.
+    route("admin.revoke_api_token", "POST", "/admin/users/{coach}/tokens/999999/revoke",
+          only("admin", ok=404, outside=404)),
     route("admin.paper_import_page", "GET", "/admin/import", only("admin")),
     route("admin.paper_import_template", "GET", "/admin/import/template/stegvis/2.xlsx",
           only("admin")),

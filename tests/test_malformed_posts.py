@@ -82,6 +82,7 @@ def targets(app):
         (admin_client, "/admin/import"),
         (evaluator_client, "/evaluator/tokens"),
         (evaluator_client, f"/evaluator/tokens/{api_token.id}/revoke"),
+        (admin_client, f"/admin/users/{evaluator.id}/tokens/{api_token.id}/revoke"),
     ]
     limiter.enabled = True
 

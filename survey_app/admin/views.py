@@ -34,8 +34,16 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
-from survey_app.models import Organisation, User
-from survey_app.services import audit, clock, organisations, paper_import, targets, users
+from survey_app.models import ApiToken, Organisation, User
+from survey_app.services import (
+    api_tokens,
+    audit,
+    clock,
+    organisations,
+    paper_import,
+    targets,
+    users,
+)
 from survey_app.services.table_files import MEDIA_TYPES, FileFormat
 from survey_app.uploads import accepts_upload
 
@@ -213,7 +221,25 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
         if carry_out(form, update, default_field="role") is not REFUSED:
             flash(_("Saved %(email)s.", email=user.email))
             return redirect(url_for(".index"))
-    return render_template("admin/user.html", user=user, form=form, reset_form=ActionForm())
+    return render_template("admin/user.html", user=user, form=form, reset_form=ActionForm(),
+                           tokens=api_tokens.active(user, clock.now()),
+                           revoke_url=lambda token: url_for(".revoke_api_token", user_id=user.id,
+                                                            token_id=token.id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def revoke_api_token(user_id: int, token_id: int) -> WerkzeugResponse:
+    """An administrator ends a user's API token, e.g. when they leave the project."""
+    user = get_user_or_404(user_id, current_user)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        api_tokens.revoke(token, clock.now())
+        audit.record(current_user, "revoke_api_token", user, token=token.id)
+        db.session.commit()
+        flash(_("The token %(name)s is revoked. It no longer works.", name=token.name))
+    return redirect(url_for(".edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/reset-password")

@@ -176,7 +176,9 @@ def api_tokens_page() -> str:
             secret, form = created, ApiTokenForm(formdata=None)
     return render_template("evaluator/tokens.html", form=form, secret=secret,
                            tokens=api_tokens.active(current_user, clock.now()),
-                           revoke_form=ActionForm())
+                           revoke_form=ActionForm(),
+                           revoke_url=lambda token: url_for(".revoke_api_token",
+                                                            token_id=token.id))
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

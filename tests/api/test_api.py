@@ -250,3 +250,20 @@ def test_only_evaluators_make_tokens(app, evaluator):
     assert client.get("/evaluator/tokens").status_code == 403
     with pytest.raises(ServiceError):
         api_tokens.create(coach, "Mitt skript", 30, clock.now())
+
+
+def test_an_admin_revokes_a_user_s_token_but_not_in_another_tree(app, evaluator):
+    secret = token_for(evaluator)
+    token = db.session.scalar(sa.select(ApiToken))
+    url = f"/admin/users/{evaluator.id}/tokens/{token.id}/revoke"
+    elsewhere = app.test_client()
+    login_as(elsewhere, make_user(Role.ADMIN, "Finsam Väst"))
+    assert elsewhere.post(url, data=form_token(elsewhere, "/admin/")).status_code == 404
+
+    admin = app.test_client()
+    login_as(admin, make_user(Role.ADMIN, "MIA"))
+    page = admin.get(f"/admin/users/{evaluator.id}").get_data(as_text=True)
+    assert "R-skript" in page and secret not in page
+    admin.post(url, data=form_token(admin, "/admin/"))
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert app.test_client().get("/api/v1/report", headers=headers).status_code == 401
