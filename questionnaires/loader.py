@@ -49,6 +49,11 @@ class LoadedQuestionnaire:
     source: str
 
     @property
+    def reference(self) -> str:
+        """"stegvis@2": how people name a version, on the command line and in forms."""
+        return f"{self.definition.slug}@{self.definition.version}"
+
+    @property
     def audio_directory(self) -> Path:
         """Where this version's recordings are: ``<slug>/audio/`` beside the file."""
         return Path(self.source).parent / AUDIO_FOLDER
@@ -191,6 +196,13 @@ class Catalogue:
 
     def get(self, slug: str, version: int) -> LoadedQuestionnaire:
         return self._versions[(slug, version)]
+
+    def by_reference(self, reference: str) -> LoadedQuestionnaire:
+        """The version named like "stegvis@2"; KeyError when there is none."""
+        slug, _, version = reference.partition("@")
+        if not version.isdigit():
+            raise KeyError(reference)
+        return self.get(slug, int(version))
 
     def versions(self, slug: str) -> list[int]:
         """The versions of ``slug`` there are, oldest first."""

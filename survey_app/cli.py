@@ -254,11 +254,10 @@ def monthly_command(
 def _questionnaire(reference: str) -> LoadedQuestionnaire:
     """"stegvis@1" from the catalogue, or a clear failure."""
     catalogue = current_app.extensions["questionnaires"]
-    slug, _, version = reference.partition("@")
     try:
-        return catalogue.get(slug, int(version))
-    except (KeyError, ValueError):
-        known = ", ".join(f"{q.definition.slug}@{q.definition.version}" for q in catalogue)
+        return catalogue.by_reference(reference)
+    except KeyError:
+        known = ", ".join(loaded.reference for loaded in catalogue)
         _fail(f"No questionnaire {reference!r}; there are: {known}.")
 
 

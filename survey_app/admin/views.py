@@ -235,8 +235,7 @@ def revoke_api_token(user_id: int, token_id: int) -> WerkzeugResponse:
     if token is None or token.user_id != user.id:
         abort(404)
     if ActionForm().validate_on_submit():
-        api_tokens.revoke(token, clock.now())
-        audit.record(current_user, "revoke_api_token", user, token=token.id)
+        api_tokens.revoke(token, current_user, clock.now())
         db.session.commit()
         flash(_("The token %(name)s is revoked. It no longer works.", name=token.name))
     return redirect(url_for(".edit_user", user_id=user.id))
@@ -272,11 +271,6 @@ def audit_events() -> str:
     return render_template("admin/audit.html", form=form, page=page, other_args=other_args)
 
 
-def _questionnaire_references() -> list[str]:
-    catalogue = current_app.extensions["questionnaires"]
-    return [f"{q.definition.slug}@{q.definition.version}" for q in catalogue]
-
-
 @bp.get("/import/template/<slug>/<int:version>.xlsx")
 def paper_import_template(slug: str, version: int) -> WerkzeugResponse:
     """An empty workbook with the columns a questionnaire's paper forms are typed into."""
@@ -293,11 +287,11 @@ def paper_import_template(slug: str, version: int) -> WerkzeugResponse:
 @accepts_upload(paper_import.MAX_BYTES + 64 * 1024)
 def paper_import_page() -> tuple[str, int] | str:
     """Questionnaires answered on paper, checked whole and imported all or nothing."""
-    form = PaperImportForm(questionnaires=_questionnaire_references())
+    catalogue = current_app.extensions["questionnaires"]
+    form = PaperImportForm(questionnaires=[loaded.reference for loaded in catalogue])
     result = None
     if form.validate_on_submit():
-        slug, _, version = (form.questionnaire.data or "").partition("@")
-        loaded = current_app.extensions["questionnaires"].get(slug, int(version))
+        loaded = catalogue.by_reference(form.questionnaire.data or "")
         upload = form.file.data
         result = paper_import.import_file(
             upload.filename or "", upload.read(paper_import.MAX_BYTES + 1), loaded,
@@ -308,6 +302,6 @@ def paper_import_page() -> tuple[str, int] | str:
         else:
             db.session.rollback()
     page = render_template("admin/import.html", form=form, result=result,
-                           questionnaires=current_app.extensions["questionnaires"],
+                           questionnaires=catalogue,
                            filename=form.file.data.filename if result else None)
     return (page, 422) if result is not None and not result.ok else page

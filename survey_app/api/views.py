@@ -19,10 +19,10 @@ from survey_app.services.monthly_status import monthly_status
 from survey_app.services.report_document import report_document, status_document
 from survey_app.services.report_tables import Table
 
-#: Parameters an endpoint reads; any other is a mistake worth saying so.
 #: The OpenAPI document, read when the application starts: a broken one fails at once.
 DESCRIPTION: dict[str, Any] = yaml.safe_load(
     resources.files("survey_app.api").joinpath("openapi.yaml").read_text("utf-8"))
+#: Parameters an endpoint reads; any other is a mistake worth saying so.
 REPORT_PARAMETERS = {"organisation", "enrolled_from", "enrolled_to", "age_band",
                      "questionnaire_version"}
 
@@ -85,7 +85,7 @@ def answers() -> Response:
     export = row_export.row_export(
         filters, current_app.extensions["questionnaires"], current_language(), clock.today(),
         include_text=bool(form.include_text.data))
-    row_export.record(user, filters, export, "json", include_text=bool(form.include_text.data))
+    row_export.record(user, filters, export, "json")
     db.session.commit()
     return jsonify(
         about=[{"heading": heading, "text": text} for heading, text in export.about],

@@ -20,7 +20,7 @@ from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
 from survey_app.models import ApiToken
-from survey_app.services import api_tokens, audit, clock, reporting, row_export
+from survey_app.services import api_tokens, clock, reporting, row_export
 from survey_app.services.monthly_status import monthly_status
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
 from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
@@ -165,10 +165,8 @@ def api_tokens_page() -> str:
     secret = None
     if form.validate_on_submit():
         def create() -> str:
-            token, secret = api_tokens.create(current_user, form.name.data or "",
-                                              int(form.lifetime.data), clock.now())
-            audit.record(current_user, "create_api_token", current_user, token=token.id,
-                         expires_at=token.expires_at.isoformat())
+            _token, secret = api_tokens.create(current_user, form.name.data or "",
+                                               int(form.lifetime.data), clock.now())
             return secret
 
         created = carry_out(form, create, default_field="name")
@@ -187,8 +185,7 @@ def revoke_api_token(token_id: int) -> WerkzeugResponse:
     if token is None or token.user_id != current_user.id:
         abort(404)
     if ActionForm().validate_on_submit():
-        api_tokens.revoke(token, clock.now())
-        audit.record(current_user, "revoke_api_token", current_user, token=token.id)
+        api_tokens.revoke(token, current_user, clock.now())
         db.session.commit()
         flash(_("The token %(name)s is revoked. It no longer works.", name=token.name))
     return redirect(url_for(".api_tokens_page"))

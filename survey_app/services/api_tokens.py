@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey_app.extensions import db
 from survey_app.models import ApiToken, Role, User
-from survey_app.services import ServiceError
+from survey_app.services import ServiceError, audit
 from survey_app.services.links import hash_token
 
 #: Marks a string as a Stegvis token, so secret scanners and people can tell.
@@ -40,7 +40,8 @@ def active(user: User, now: datetime) -> list[ApiToken]:
 
 
 def create(user: User, name: str, lifetime_days: int, now: datetime) -> tuple[ApiToken, str]:
-    """A new token for ``user``: the stored record and the secret, to be shown once."""
+    """A new token for ``user``, audited: the stored record and the secret, to be shown
+    once."""
     if user.role is not Role.EVALUATOR:
         raise ServiceError(_l("Only evaluators can use the API."))
     if lifetime_days not in LIFETIMES:
@@ -58,13 +59,17 @@ def create(user: User, name: str, lifetime_days: int, now: datetime) -> tuple[Ap
                      expires_at=now + timedelta(days=lifetime_days))
     db.session.add(token)
     db.session.flush()
+    audit.record(user, "create_api_token", user, token=token.id,
+                 expires_at=token.expires_at.isoformat())
     return token, secret
 
 
-def revoke(token: ApiToken, now: datetime) -> None:
+def revoke(token: ApiToken, actor: User, now: datetime) -> None:
+    """End ``token`` at once, audited: by its owner, or by an administrator."""
     if token.revoked_at is None:
         token.revoked_at = now
         db.session.flush()
+        audit.record(actor, "revoke_api_token", token.user, token=token.id)
 
 
 def authenticate(secret: str, now: datetime) -> ApiToken | None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -74,6 +75,12 @@ class RowExport:
     codebook: Table
     about: list[tuple[str, str]]
     participants: int
+    include_text: bool
+
+
+def _listed(labels: Mapping[object, str]) -> str:
+    """"1 = Stämmer inte; 2 = …": codes with their labels, for the codebook."""
+    return "; ".join(f"{code} = {label}" for code, label in labels.items())
 
 
 def _category(name: str, label: str, labels: dict) -> Column:
@@ -183,7 +190,8 @@ def row_export(filters: ReportFilters, catalogue: Catalogue, language: str, toda
                Response.submitted_at.is_not(None))
     )
     responses = db.session.execute(submitted).all()
-    items = _exported_items(_versions(catalogue, filters), include_text)
+    versions = _versions(catalogue, filters)
+    items = _exported_items(versions, include_text)
     text_items = {item_id for item_id, (item, _) in items.items()
                   if isinstance(item.question_type, TextQuestion)}
     answers: dict[int, dict[str, Value]] = defaultdict(dict)
@@ -219,23 +227,25 @@ def row_export(filters: ReportFilters, catalogue: Catalogue, language: str, toda
                *(_item_column(item, loaded, language) for item, loaded in items.values()))
     answers_table = Table("answers", gettext("Answers, one row per questionnaire"), columns,
                           rows, header_names=True)
+    participants = len({row[0] for row in rows})
     return RowExport(
         answers=answers_table,
-        codebook=_codebook(columns, items, _versions(catalogue, filters), language),
-        about=_about(filters, today, include_text, len({row[0] for row in rows}), len(rows)),
-        participants=len({row[0] for row in rows}),
+        codebook=_codebook(columns, items, versions, language),
+        about=_about(filters, today, include_text, participants, len(rows)),
+        participants=participants,
+        include_text=include_text,
     )
 
 
-def _code(value: object) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+def _code(value: StrEnum | None) -> str | None:
+    return None if value is None else value.value
 
 
 def _values_text(column: Column) -> str:
     if column.kind is Kind.CATEGORY:
-        return "; ".join(f"{code} = {label}" for code, label in column.categories.items())
+        return _listed(column.categories)
     if column.kind is Kind.ANSWER:
-        return "; ".join(f"{code} = {label}" for code, label in column.value_labels.items())
+        return _listed(column.value_labels)
     return ""
 
 
@@ -267,7 +277,7 @@ def _codebook(columns: Iterable[Column], items: dict[str, tuple[Item, LoadedQues
 
 def _about(filters: ReportFilters, today: date, include_text: bool, people: int,
            questionnaires: int) -> list[tuple[str, str]]:
-    codes = "; ".join(f"{code} = {label}" for code, label in missing_code_labels().items())
+    codes = _listed(missing_code_labels())
     return [
         (gettext("Export"), gettext("Stegvis pseudonymised answers")),
         *filter_notes(filters),
@@ -297,16 +307,15 @@ def download(user: User, filters: ReportFilters, catalogue: Catalogue, language:
     CSV or SPSS files), recorded in the audit trail. The caller checks the permission
     and commits."""
     export = row_export(filters, catalogue, language, today, include_text=include_text)
-    record(user, filters, export, file_format.value, include_text=include_text)
+    record(user, filters, export, file_format.value)
     stem = f"stegvis-answers-{slugify(filters.scope.path)}-{today.isoformat()}"
     return tables_file([export.answers, export.codebook], export.about, file_format, stem,
                        swedish_excel=swedish_excel)
 
 
-
-def record(user: User, filters: ReportFilters, export: RowExport, shape: str, *,
-           include_text: bool) -> None:
+def record(user: User, filters: ReportFilters, export: RowExport, shape: str) -> None:
     """Put an export in the audit trail: who, what it covered, how many rows."""
-    audit.record(user, "row_export", filters.scope, format=shape, include_text=include_text,
+    audit.record(user, "row_export", filters.scope, format=shape,
+                 include_text=export.include_text,
                  rows=len(export.answers.rows), participants=export.participants,
                  **filters.narrowing())

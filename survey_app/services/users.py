@@ -91,14 +91,13 @@ def _check_password(password: str) -> None:
 
 def update_user(
     admin: User, user: User, *, role: Role, organisation: Organisation, is_active: bool,
-    may_export_rows: bool = False,
+    may_export_rows: bool,
 ) -> dict[str, tuple[str, str]]:
     """Change a user's role, organisation, state or row export permission; returns what
     changed, old → new.
 
     Nobody changes their own role or locks themselves out, nobody places a user
-    outside their own tree, and only evaluators may export rows (a user who stops
-    being one loses the permission).
+    outside their own tree, and only evaluators may export rows.
     """
     if not admin.can_see(user.organisation) or not admin.can_see(organisation):
         raise ServiceError(

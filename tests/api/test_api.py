@@ -161,7 +161,7 @@ def test_expiry_revocation_and_losing_the_role_end_the_token(app, description, e
         if end == "expired":
             token.expires_at = clock.now() - timedelta(seconds=1)
         elif end == "revoked":
-            api_tokens.revoke(token, clock.now())
+            api_tokens.revoke(token, evaluator, clock.now())
         elif end == "no longer an evaluator":
             evaluator.role = Role.COACH
         else:
