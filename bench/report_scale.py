@@ -47,7 +47,7 @@ import yaml
 from timing import best_of
 
 from analysis.charts import render
-from questionnaires import Catalogue
+from questionnaires import Catalogue, packing
 from survey_app import create_app
 from survey_app.evaluator.charts import CHARTS
 from survey_app.extensions import db
@@ -82,7 +82,8 @@ def questionnaire_folder(folder: Path) -> Path:
 
 
 def generate(catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
-    """Participants, occasions, responses and answers, written straight with the driver."""
+    """Participants, occasions, responses and answers, written straight with the driver,
+    each response with its values packed as ``responses.submit`` packs them."""
     rng = np.random.default_rng(seed)
     definition = catalogue.latest("stegvis").definition
     organisation_id = organisations.add("Bench/Projekt").id
@@ -121,9 +122,8 @@ def generate(catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
     start = rng.integers(1, 5, n)  # where each participant stands at intake
     for number, (i, kind, sequence, due) in enumerate(occasions(), start=1):
         occasion_rows.append((number, i + 1, kind, sequence, due, created))
-        response_rows.append((number, number, "stegvis", 1, "bench", "sv", "self", created,
-                              created))
         progress = sequence if kind == "followup" else (MAX_OCCASIONS if kind == "exit" else 0)
+        given: dict[str, int] = {}
         for item in items:
             if not item.asked_at(kind):
                 continue
@@ -133,8 +133,10 @@ def generate(catalogue: Catalogue, n: int, today: date, seed: int = 1) -> int:
                 continue
             values = points[item.id]
             drift = int(start[i] + progress // 4 + rng.integers(-1, 2))
-            value = min(max(drift, values[0]), values[-1])
-            answer_rows.append((answers, number, item.id, value, None, created))
+            given[item.id] = min(max(drift, values[0]), values[-1])
+            answer_rows.append((answers, number, item.id, given[item.id], None, created))
+        response_rows.append((number, number, "stegvis", 1, "bench", "sv", "self", created,
+                              created, packing.pack(definition, given)))
         if len(answer_rows) > 500_000:
             _flush(connection, occasion_rows, response_rows, answer_rows)
     _flush(connection, occasion_rows, response_rows, answer_rows)
@@ -167,7 +169,8 @@ def _flush(connection, occasion_rows: list, response_rows: list, answer_rows: li
            ("id", "participant_id", "kind", "sequence", "due_on", "created_at"), occasion_rows)
     _write(connection, "responses",
            ("id", "occasion_id", "questionnaire_slug", "questionnaire_version",
-            "questionnaire_hash", "language", "mode", "started_at", "submitted_at"),
+            "questionnaire_hash", "language", "mode", "started_at", "submitted_at",
+            "packed_values"),
            response_rows)
     _write(connection, "answers",
            ("id", "response_id", "item_id", "value", "missing_reason", "answered_at"),

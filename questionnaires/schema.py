@@ -41,8 +41,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: Answer values are packed as float32 (see ``packing``), exact up to 2**24.
+MAX_PACKED_VALUE = 2**24
+
+
 class ScalePoint(Strict):
-    value: int
+    value: int = Field(ge=-MAX_PACKED_VALUE, le=MAX_PACKED_VALUE)
     label: LocalisedText
     #: Name of a pictogram the participant pages can draw beside the label.
     pictogram: str | None = None

@@ -105,7 +105,7 @@ def database_url(
         yield url
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -135,7 +135,7 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        empty_tables()
         db.engine.dispose()
 
 
@@ -217,7 +217,7 @@ def submit_answers(participant: Participant, kind: OccasionKind, values: dict[st
     for item in items:
         default = "" if item.type == "text" else "3"
         responses.save_answer(response, loaded, item, values.get(item.id, default), moment)
-    responses.submit(response, items, moment)
+    responses.submit(response, loaded, items, moment)
     db.session.commit()
 
 

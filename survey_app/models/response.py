@@ -39,6 +39,10 @@ class Response(Base):
     mode: Mapped[ResponseMode] = mapped_column(enum_type(ResponseMode, "mode"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The answers' values, packed at submission (``responses.submit`` is the only
+    #: writer) so reports read one row per response (``questionnaires.packing``);
+    #: the answers stay the record.
+    packed_values: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     occasion: Mapped[Occasion] = relationship(back_populates="response")
     answers: Mapped[list[Answer]] = relationship(

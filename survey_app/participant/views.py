@@ -256,7 +256,7 @@ def send(token: str) -> str | WerkzeugResponse:
     if form.validate_on_submit():
         assert survey.response is not None  # noqa: S101 - every item is answered
         try:
-            responses.submit(survey.response, survey.items, clock.now())
+            responses.submit(survey.response, survey.loaded, survey.items, clock.now())
         except ServiceError:
             db.session.rollback()
             return redirect(survey.resume_url())

@@ -169,7 +169,7 @@ def _make_participant(
         for item in items:
             raw = _answer(rng, item, loaded.definition, step)
             responses.save_answer(response, loaded, item, raw, moment)
-        responses.submit(response, items, moment)
+        responses.submit(response, loaded, items, moment)
 
 
 def _circumstances(rng: random.Random, *, starting: bool) -> enrolment.Circumstances:

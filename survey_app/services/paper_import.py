@@ -353,8 +353,7 @@ def _store(row: _Row, loaded: LoadedQuestionnaire, actor: User | None) -> None:
                                       ResponseMode.PAPER, row.answered_at)
     for item_id, parsed in row.answers.items():
         responses.store_parsed(response, item_id, parsed, row.answered_at)
-    response.submitted_at = row.answered_at
-    db.session.flush()
+    responses.submit(response, loaded, responses.items_for(occasion, loaded), row.answered_at)
     audit.record(actor, "paper_import", row.participant, occasion=occasion.kind.value,
                  sequence=occasion.sequence)
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from questionnaires import Catalogue, Item, LoadedQuestionnaire, ParsedAnswer
+from questionnaires import Catalogue, Item, LoadedQuestionnaire, ParsedAnswer, packing
 from survey_app.extensions import db
 from survey_app.models import Answer, MissingReason, Occasion, Participant, Response, ResponseMode
 from survey_app.services import ServiceError
@@ -130,11 +130,19 @@ def review(
     return lines
 
 
-def submit(response: Response, items: list[Item], now: datetime) -> None:
-    """Mark the response as sent. Refuses while a question is unanswered."""
+def submit(
+    response: Response, loaded: LoadedQuestionnaire, items: list[Item], now: datetime
+) -> None:
+    """Mark the response as sent. Refuses while a question is unanswered.
+
+    The answers are final from now on, so their values are packed for reports here,
+    once (see ``questionnaires.packing``).
+    """
     if response.is_submitted:
         return
     if first_unanswered(response, items) is not None:
         raise ServiceError(_l("Some questions have no answer yet."))
+    response.packed_values = packing.pack(
+        loaded.definition, {answer.item_id: answer.value for answer in response.answers})
     response.submitted_at = now
     db.session.flush()

@@ -37,7 +37,7 @@ def answered_steps(
         for item in items:
             raw = str(step) if item.type == "ladder" else ("" if item.type == "text" else "2")
             responses.save_answer(response, loaded, item, raw, moment)
-        responses.submit(response, items, moment)
+        responses.submit(response, loaded, items, moment)
     db.session.commit()
 
 

@@ -107,6 +107,10 @@ BREAKAGES = {
     "wrong value type": Breakage(
         "version: 1", "version: one", "version: one", "version: Input should be a valid integer"
     ),
+    "value too large to store": Breakage(
+        "{value: 3, label: {sv: Framme", "{value: 99999999, label: {sv: Framme",
+        "value: 99999999", "value: Input should be less than or equal to 16777216",
+    ),
     "unknown pictogram": Breakage(
         '{value: 1, label: {sv: Nej, sv-easy: Nej, en: "No"}}',
         '{value: 1, pictogram: face-angry, label: {sv: Nej, sv-easy: Nej, en: "No"}}',

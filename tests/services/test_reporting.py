@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
+import shutil
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
-from flask import current_app
+import pytest
+import yaml
+from flask import Flask, current_app
 
+from questionnaires import Catalogue
+from survey_app import create_app
+from survey_app.extensions import db
 from survey_app.models import Gender, OccasionKind
 from survey_app.services import clock, organisations, report_data, reporting
-from tests.conftest import make_participant
+from tests.conftest import app_config, empty_tables, make_participant
 from tests.conftest import submit_answers as answer
 
 
@@ -38,3 +46,38 @@ def test_domain_scores_follow_the_definition(app):
     assert scores.domains[:3] == ("work_ability", "readiness", "health")
 
 
+
+
+@pytest.fixture
+def reordered_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The shipped questionnaires, and a version 3 asking version 2's items in reverse
+    order: its packed answers come in another layout than the earlier versions'."""
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(Catalogue.default_directory(), folder)
+    document = yaml.safe_load((folder / "stegvis" / "v2.yaml").read_text(encoding="utf-8"))
+    document["version"] = 3
+    document["items"].reverse()
+    (folder / "stegvis" / "v3.yaml").write_text(yaml.safe_dump(document, allow_unicode=True),
+                                               encoding="utf-8")
+    app = create_app(app_config(database_url, QUESTIONNAIRE_DIR=str(folder)))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def test_answers_are_read_into_their_items_whatever_the_version_s_order(reordered_app):
+    catalogue = reordered_app.extensions["questionnaires"]
+    assert catalogue.latest("stegvis").definition.items[0].id == "comment"
+    participant = make_participant(enrolled_on=clock.today() - timedelta(days=100))
+    answer(participant, OccasionKind.INTAKE, {"step": "2", "health": "1", "control": "4"})
+    answer(participant, OccasionKind.FOLLOWUP, {"step": "4", "health": "dont_know"})
+    data = report_data.read(reporting.ReportFilters(organisations.find("MIA")), catalogue)
+    intake = dict(zip(data.item_ids, data.intake.values[0].tolist(), strict=True))
+    latest = dict(zip(data.item_ids, data.latest.values[0].tolist(), strict=True))
+    assert (intake["step"], intake["health"], intake["control"]) == (2, 1, 4)
+    assert intake["work_ability"] == 3 and math.isnan(intake["comment"])
+    assert latest["step"] == 4 and math.isnan(latest["health"])
+    assert latest["closer"] == 3  # asked at follow-ups, not at intake
+    assert math.isnan(intake["closer"])
