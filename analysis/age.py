@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 #: (label, lowest age, highest age or None). Participants under 15 are rare and
 #: counted in the first band rather than shown on their own.
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -26,3 +28,9 @@ def age_range(label: str) -> tuple[int | None, int | None]:
         if band == label:
             return (None if index == 0 else low), high
     raise ValueError(f"unknown age band {label!r}")
+
+
+def age_bands(ages: np.ndarray) -> np.ndarray:
+    """``age_band`` for many ages at once."""
+    highest = np.array([high for _, _, high in AGE_BANDS[:-1]])
+    return np.array(AGE_BAND_LABELS)[np.searchsorted(highest, ages, side="left")]

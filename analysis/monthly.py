@@ -31,18 +31,33 @@ def months_between(first: date, last: date) -> list[str]:
     return months
 
 
-def monthly_table(
-    events: dict[str, Iterable[tuple[date, str]]], months: Sequence[str], threshold: int
-) -> MonthlyTable:
+@dataclass(frozen=True)
+class Events:
+    """Things that happened to participants: the day (datetime64[D]) and the gender
+    of each, as parallel arrays."""
+
+    day: np.ndarray
+    gender: np.ndarray
+
+    @classmethod
+    def of(cls, happened: Iterable[tuple[date, str]]) -> Events:
+        listed = list(happened)
+        days, genders = zip(*listed, strict=True) if listed else ((), ())
+        return cls(np.array(days, dtype="datetime64[D]"), np.array(genders, dtype=str))
+
+
+def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: int
+                  ) -> MonthlyTable:
     """Per kind, a months × (women, men, others) grid suppressed with its totals."""
     counts: dict[str, dict[str, dict[str, Cell]]] = {}
+    month_starts = np.array(months, dtype="datetime64[M]")
     for kind, happened in events.items():
         grid = np.zeros((len(months), 3), dtype=int)
-        row_of = {(int(month[:4]), int(month[5:])): i for i, month in enumerate(months)}
-        for day, gender in happened:
-            row = row_of.get((day.year, day.month))
-            if row is not None:
-                grid[row, {WOMAN: 0, MAN: 1}.get(gender, 2)] += 1
+        month = happened.day.astype("datetime64[M]")
+        row = np.searchsorted(month_starts, month)
+        inside = (row < len(months)) & (month_starts[np.minimum(row, len(months) - 1)] == month)
+        column = np.select([happened.gender == WOMAN, happened.gender == MAN], [0, 1], 2)
+        np.add.at(grid, (row[inside], column[inside]), 1)
         # Without anyone of another gender, their empty column would only force
         # needless hiding of women's and men's figures.
         columns = 3 if grid[:, 2].any() else 2

@@ -1,26 +1,30 @@
 """The answers a report needs, read as columns: one row per participant.
 
 Only two responses per participant enter the report: the intake, and the latest
-one answered after it (exit if answered, else the last follow-up). The database
-picks them with a window function, and each comes with its answers' values packed
-at submission (``questionnaires.packing``): a project of 100 000 participants with
-13 occasions of 20 items reads 200 000 short rows instead of 26 million answers,
-and is scored a column at a time.
+one answered after it (exit if answered, else the last follow-up). They are picked
+in numpy from the participants' occasions, which attrition reads anyway, and only
+they are then read, each with its answers' values packed at submission
+(``questionnaires.packing``): a project of 100 000 participants with 13 occasions of
+20 items reads 200 000 short rows instead of 26 million answers, and is scored a
+column at a time.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from analysis.age import age_band, age_range
+from analysis.age import age_bands, age_range
 from analysis.domains import domain_scores
 from questionnaires import Catalogue, packing
 from survey_app.extensions import db
@@ -80,25 +84,37 @@ class ReportFilters:
         return [Response.questionnaire_version == self.questionnaire_version]
 
 
+#: Occasion kinds as the small integers reports work with.
+KIND_CODES = (OccasionKind.INTAKE, OccasionKind.FOLLOWUP, OccasionKind.EXIT)
+#: The code where a participant has no such response.
+NONE = -1
+
+
 @dataclass(frozen=True)
 class Responses:
-    """At most one response per participant; row i belongs to the report's participant i."""
+    """At most one response per participant; row i belongs to the report's participant i.
 
-    #: OccasionKind, or None where the participant has no such response.
+    Occasion kind and questionnaire version are small integer codes, so that rows
+    are grouped and compared a column at a time.
+    """
+
+    #: Index into ``KIND_CODES``, or NONE.
     kind: np.ndarray
-    #: (slug, version) of the questionnaire answered, or None.
-    questionnaire: np.ndarray
+    #: Index into ``versions``, or NONE.
+    version: np.ndarray
+    #: (slug, version) of each version code.
+    versions: tuple[tuple[str, int], ...]
     #: Answer values by item column; NaN where unanswered or "don't know".
     values: np.ndarray
 
     @cached_property
     def present(self) -> np.ndarray:
-        return self.kind != None  # noqa: E711 (elementwise on an object array)
+        return self.kind != NONE
 
     def only(self, keep: np.ndarray) -> Responses:
         """These responses where ``keep`` holds; none elsewhere."""
         return Responses(
-            np.where(keep, self.kind, None), np.where(keep, self.questionnaire, None),
+            np.where(keep, self.kind, NONE), np.where(keep, self.version, NONE), self.versions,
             np.where(keep[:, None], self.values, np.nan),
         )
 
@@ -106,11 +122,13 @@ class Responses:
     def groups(self) -> tuple[tuple[tuple[str, int], OccasionKind, np.ndarray], ...]:
         """The present rows by questionnaire version and occasion kind: each is scored
         by its own version's definition and the items asked at that occasion."""
-        keys = list(zip(self.questionnaire.tolist(), self.kind.tolist(), strict=True))
-        codes = {key: code for code, key in enumerate(dict.fromkeys(keys))}
-        code_of = np.fromiter(map(codes.__getitem__, keys), dtype=np.intp, count=len(keys))
-        return tuple((questionnaire, kind, np.flatnonzero(code_of == code))
-                     for (questionnaire, kind), code in codes.items() if kind is not None)
+        combined = np.where(self.present, self.version * len(KIND_CODES) + self.kind, NONE)
+        return tuple(
+            (self.versions[code // len(KIND_CODES)], KIND_CODES[code % len(KIND_CODES)],
+             np.flatnonzero(combined == code))
+            for code in np.unique(combined[self.present]).tolist()
+        )
+
 
 @dataclass(frozen=True)
 class ReportData:
@@ -130,13 +148,15 @@ class ReportData:
     intake: Responses
     #: Exit if answered, else the last follow-up.
     latest: Responses
+    #: Every stored occasion of those covered, for attrition.
+    occasions: schedule.StoredColumns
 
     def __len__(self) -> int:
         return int(self.participant_ids.size)
 
     @cached_property
     def exit(self) -> Responses:
-        return self.latest.only(self.latest.kind == OccasionKind.EXIT)
+        return self.latest.only(self.latest.kind == KIND_CODES.index(OccasionKind.EXIT))
 
     def column(self, item_id: str) -> int:
         return self.item_ids.index(item_id)
@@ -147,103 +167,6 @@ def _item_ids(catalogue: Catalogue) -> tuple[str, ...]:
     return tuple(dict.fromkeys(
         item.id for loaded in catalogue for item in loaded.definition.items
     ))
-
-
-def _chosen_responses(filters: ReportFilters) -> sa.Select:
-    """Each covered participant's intake and latest later response, submitted ones only.
-
-    Within a participant, intake ranks alone; among the rest exit comes first, then
-    the follow-up with the highest number. The packed values join in after the
-    ranking, so the sort behind it stays small enough for memory.
-    """
-    is_intake = Occasion.kind == OccasionKind.INTAKE
-    exit_first = sa.case((Occasion.kind == OccasionKind.EXIT, 1), else_=0)
-    ranked = (
-        sa.select(
-            Response.id.label("response_id"), Occasion.participant_id, Occasion.kind,
-            sa.func.row_number().over(
-                partition_by=(Occasion.participant_id, is_intake),
-                order_by=(exit_first.desc(), Occasion.sequence.desc()),
-            ).label("rank"),
-        )
-        .join(Occasion, Response.occasion_id == Occasion.id)
-        .join(Participant, Participant.id == Occasion.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
-        .where(*filters.participant_conditions(), *filters.response_conditions(),
-               Response.submitted_at.is_not(None))
-        .subquery("ranked")
-    )
-    return (
-        sa.select(ranked.c.participant_id, ranked.c.kind, Response.questionnaire_slug,
-                  Response.questionnaire_version, Response.packed_values)
-        .join(Response, Response.id == ranked.c.response_id)
-        .where(ranked.c.rank == 1)
-    )
-
-
-def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
-    """Everyone covered, with their intake and latest submitted response as columns."""
-    people = db.session.execute(
-        sa.select(Participant.id, Participant.gender, Participant.exit_outcome,
-                  AGE_AT_ENROLMENT, Organisation.path, Participant.enrolled_on,
-                  Participant.exited_on)
-        .join(Participant.organisation)
-        .where(*filters.participant_conditions())
-        .order_by(Participant.id)
-    ).all()
-    ids, gender, exit_outcome, age, path, enrolled_on, exited_on = (
-        zip(*people, strict=True) if people else ([],) * 7
-    )
-    participant_ids = np.array(ids, dtype=np.int64)
-    item_ids = _item_ids(catalogue)
-
-    # Straight from the driver's cursor: a SQLAlchemy Row per response costs more
-    # than the rest of the layout.
-    result = db.session.connection().execute(_chosen_responses(filters))
-    chosen = result.cursor.fetchall()
-    result.close()
-    participant, kinds, slugs, versions, packed = (
-        zip(*chosen, strict=True) if chosen else ([],) * 5
-    )
-    # Participants come ordered by id, so a response's row is found by bisection.
-    row = np.searchsorted(participant_ids, np.array(participant, dtype=np.int64))
-    kind = np.array([OccasionKind(value) for value in kinds], dtype=object)
-    is_intake = kind == OccasionKind.INTAKE
-    questionnaire = np.fromiter(zip(slugs, versions, strict=True), dtype=object,
-                                count=len(chosen))
-    values = np.full((len(chosen), len(item_ids)), np.nan)
-    by_version: dict[tuple[str, int], list[int]] = {}
-    for index, key in enumerate(zip(slugs, versions, strict=True)):
-        by_version.setdefault(key, []).append(index)
-    for (slug, version), indices in by_version.items():
-        definition = catalogue.get(slug, version).definition
-        columns = [item_ids.index(item.id) for item in definition.items]
-        values[np.ix_(indices, columns)] = packing.unpack(
-            definition, [packed[index] for index in indices])
-
-    def block(intake: bool) -> Responses:
-        mine = is_intake == intake
-        block_kind = np.full(len(ids), None, dtype=object)
-        block_kind[row[mine]] = kind[mine]
-        block_questionnaire = np.full(len(ids), None, dtype=object)
-        block_questionnaire[row[mine]] = questionnaire[mine]
-        block_values = np.full((len(ids), len(item_ids)), np.nan)
-        block_values[row[mine]] = values[mine]
-        return Responses(block_kind, block_questionnaire, block_values)
-
-    return ReportData(
-        participant_ids=participant_ids,
-        gender=np.array([g.value for g in gender], dtype=str),
-        exit_outcome=np.array(exit_outcome, dtype=object),
-        age_band=np.array([age_band(int(a)) for a in age], dtype=str),
-        organisation_path=np.array(path, dtype=str),
-        enrolled_on=np.array(enrolled_on, dtype="datetime64[D]"),
-        exited_on=np.array([d if d is not None else "NaT" for d in exited_on],
-                           dtype="datetime64[D]"),
-        item_ids=item_ids,
-        intake=block(True),
-        latest=block(False),
-    )
 
 
 class epoch_days(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
@@ -265,25 +188,95 @@ def _epoch_days_postgresql(element: epoch_days, compiler: SQLCompiler, **kw: obj
     return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
 
 
-#: Occasion kinds as the small integers the occasions are read with.
-KIND_CODES = (OccasionKind.INTAKE, OccasionKind.FOLLOWUP, OccasionKind.EXIT)
+def _days_or_nat(days: Sequence[int | None]) -> np.ndarray:
+    """Days since 1970 as datetime64[D], NaT where None."""
+    found = np.array(days, dtype=float)
+    dates = np.full(found.size, np.datetime64("NaT"), dtype="datetime64[D]")
+    known = ~np.isnan(found)
+    dates[known] = found[known].astype(np.int64).astype("datetime64[D]")
+    return dates
 
 
-def stored_occasions(filters: ReportFilters, data: ReportData) -> schedule.StoredColumns:
-    """Every covered participant's stored occasions as columns, for the schedule.
+def _kind_code() -> sa.ColumnElement[int]:
+    """The occasion's kind as its index in ``KIND_CODES``."""
+    return sa.case(*((Occasion.kind == kind, code) for code, kind in enumerate(KIND_CODES)))
 
-    A large project has a million occasions or more, so each is read as six
-    integers straight from the driver's cursor: an ORM object, a SQLAlchemy Row
-    or a date object per occasion would cost more than the rest of the report.
+
+def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
+    """Everyone covered, with their stored occasions, and their intake and latest
+    submitted response as columns.
+
+    Every query below is read straight from the driver's cursor as plain values: a
+    SQLAlchemy Row, an enum or a date object per participant or occasion would cost
+    more than the rest of the report.
     """
-    kind_code = sa.case(
-        *((Occasion.kind == kind, code) for code, kind in enumerate(KIND_CODES))
+    connection = db.session.connection()
+    result = connection.execute(
+        sa.select(Participant.id, Participant.gender, Participant.exit_outcome,
+                  AGE_AT_ENROLMENT, Organisation.path, epoch_days(Participant.enrolled_on),
+                  epoch_days(Participant.exited_on))
+        .join(Participant.organisation)
+        .where(*filters.participant_conditions())
+        .order_by(Participant.id)
     )
-    result = db.session.connection().execute(
-        sa.select(Occasion.participant_id, kind_code, Occasion.sequence,
-                  epoch_days(Occasion.due_on),
-                  sa.case((Response.id.is_not(None), 1), else_=0),
-                  sa.case((Response.submitted_at.is_not(None), 1), else_=0))
+    people = result.cursor.fetchall()
+    result.close()
+    ids, gender, exit_outcome, age, path, enrolled_on, exited_on = (
+        zip(*people, strict=True) if people else ([],) * 7
+    )
+    participant_ids = np.array(ids, dtype=np.int64)
+    occasions = _occasions(connection, filters, participant_ids)
+    item_ids = _item_ids(catalogue)
+    responses = _chosen_responses(connection, occasions, catalogue, item_ids)
+
+    def block(intake: bool) -> Responses:
+        mine = (responses.kind == KIND_CODES.index(OccasionKind.INTAKE)) == intake
+        kind = np.full(len(ids), NONE, dtype=np.int8)
+        kind[responses.row[mine]] = responses.kind[mine]
+        version = np.full(len(ids), NONE, dtype=np.int16)
+        version[responses.row[mine]] = responses.version[mine]
+        values = np.full((len(ids), len(item_ids)), np.nan)
+        values[responses.row[mine]] = responses.values[mine]
+        return Responses(kind, version, responses.versions, values)
+
+    return ReportData(
+        participant_ids=participant_ids,
+        # The stored values: each enum's value, which equals its member.
+        gender=np.array(gender, dtype=str),
+        exit_outcome=np.array(exit_outcome, dtype=object),
+        age_band=age_bands(np.array(age, dtype=float)),
+        organisation_path=np.array(path, dtype=str),
+        enrolled_on=np.array(enrolled_on, dtype=np.int64).astype("datetime64[D]"),
+        exited_on=_days_or_nat(exited_on),
+        item_ids=item_ids,
+        intake=block(True),
+        latest=block(False),
+        occasions=occasions.stored,
+    )
+
+
+@dataclass(frozen=True)
+class _Occasions:
+    """Stored occasions as the schedule wants them, and what choosing responses needs."""
+
+    stored: schedule.StoredColumns
+    kind: np.ndarray
+    #: The occasion's response, 0 for none.
+    response_id: np.ndarray
+    #: Submitted, and on the questionnaire version the filters ask for.
+    reportable: np.ndarray
+
+
+def _occasions(
+    connection: sa.Connection, filters: ReportFilters, participant_ids: np.ndarray
+) -> _Occasions:
+    """Every covered participant's stored occasions, seven integers each."""
+    submitted = Response.submitted_at.is_not(None)
+    result = connection.execute(
+        sa.select(Occasion.participant_id, _kind_code(), Occasion.sequence,
+                  epoch_days(Occasion.due_on), sa.func.coalesce(Response.id, 0),
+                  sa.case((submitted, 1), else_=0),
+                  sa.case((sa.and_(submitted, *filters.response_conditions()), 1), else_=0))
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Participant.organisation)
         .outerjoin(Response, Response.occasion_id == Occasion.id)
@@ -292,16 +285,95 @@ def stored_occasions(filters: ReportFilters, data: ReportData) -> schedule.Store
     rows = result.cursor.fetchall()
     result.close()
     columns = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
-                          count=6 * len(rows)).reshape(-1, 6)
-    participant, kind, sequence, due_on, started, submitted = columns.T
-    return schedule.StoredColumns(
-        row=np.searchsorted(data.participant_ids, participant),
-        kind=np.array([kind.value for kind in KIND_CODES])[kind],
-        sequence=sequence,
-        due_on=due_on.astype("datetime64[D]"),
-        started=started.astype(bool),
-        submitted=submitted.astype(bool),
+                          count=7 * len(rows)).reshape(-1, 7)
+    participant, kind, sequence, due_on, response_id, submitted_flag, reportable = columns.T
+    return _Occasions(
+        stored=schedule.StoredColumns(
+            row=np.searchsorted(participant_ids, participant),
+            kind=np.array([kind.value for kind in KIND_CODES])[kind],
+            sequence=sequence,
+            due_on=due_on.astype("datetime64[D]"),
+            started=response_id != 0,
+            submitted=submitted_flag.astype(bool),
+        ),
+        kind=kind, response_id=response_id, reportable=reportable.astype(bool),
     )
+
+
+def _best_per_participant(
+    row: np.ndarray, candidates: np.ndarray, *keys: np.ndarray
+) -> np.ndarray:
+    """Of the candidate occasions (a mask), each participant's one ranking highest by
+    ``keys``, the first key deciding first: their indices, by participant."""
+    found = np.flatnonzero(candidates)
+    order = found[np.lexsort((*(key[found] for key in reversed(keys)), row[found]))]
+    return order[np.append(row[order][1:] != row[order][:-1], True)] if order.size else order
+
+
+@dataclass(frozen=True)
+class _ChosenResponses:
+    #: The participant's row, the kind code and the version code of each response.
+    row: np.ndarray
+    kind: np.ndarray
+    version: np.ndarray
+    versions: tuple[tuple[str, int], ...]
+    values: np.ndarray
+
+
+def _id_in(
+    connection: sa.Connection, column: sa.ColumnElement[int], ids: list[int]
+) -> sa.ColumnElement[bool]:
+    """``column IN ids`` for hundreds of thousands of ids, as one parameter: an array
+    on PostgreSQL, a JSON list elsewhere. One bound parameter per id would cost more
+    to send than the rows cost to read."""
+    if connection.dialect.name == "postgresql":
+        # As an array literal: the driver would otherwise check every element's type.
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        listed = sa.cast(sa.bindparam("ids", literal), postgresql.ARRAY(sa.Integer))
+        return column == sa.any_(listed)
+    listed = sa.func.json_each(sa.bindparam("ids", json.dumps(ids))).table_valued("value")
+    return column.in_(sa.select(listed.c.value))
+
+
+def _chosen_responses(
+    connection: sa.Connection, occasions: _Occasions, catalogue: Catalogue,
+    item_ids: tuple[str, ...],
+) -> _ChosenResponses:
+    """Each participant's intake, and latest reportable response after it: exit first,
+    else the follow-up with the highest number; with their packed values unpacked."""
+    row = occasions.stored.row
+    is_intake = occasions.kind == KIND_CODES.index(OccasionKind.INTAKE)
+    is_exit = occasions.kind == KIND_CODES.index(OccasionKind.EXIT)
+    chosen = np.concatenate([
+        _best_per_participant(row, occasions.reportable & is_intake),
+        _best_per_participant(row, occasions.reportable & ~is_intake, is_exit,
+                              occasions.stored.sequence),
+    ])
+    wanted = occasions.response_id[chosen]
+    result = connection.execute(
+        sa.select(Response.id, Response.questionnaire_slug, Response.questionnaire_version,
+                  Response.packed_values)
+        .where(_id_in(connection, Response.id, wanted.tolist()))
+    )
+    rows = result.cursor.fetchall()
+    result.close()
+    found_ids, slugs, numbers, packed = zip(*rows, strict=True) if rows else ([],) * 4
+    found_ids = np.array(found_ids, dtype=np.int64)
+    by_id = np.argsort(found_ids)
+    position = by_id[np.searchsorted(found_ids, wanted, sorter=by_id)]
+    keys = list(zip(slugs, numbers, strict=True))
+    versions = {key: code for code, key in enumerate(dict.fromkeys(keys))}
+    version = np.fromiter(map(versions.__getitem__, keys), dtype=np.int16,
+                          count=len(keys))[position]
+    values = np.full((wanted.size, len(item_ids)), np.nan)
+    for (slug, number), code in versions.items():
+        definition = catalogue.get(slug, number).definition
+        columns = [item_ids.index(item.id) for item in definition.items]
+        indices = np.flatnonzero(version == code)
+        values[np.ix_(indices, columns)] = packing.unpack(
+            definition, [packed[index] for index in position[indices].tolist()])
+    return _ChosenResponses(row[chosen], occasions.kind[chosen].astype(np.int8), version,
+                            tuple(versions), values)
 
 
 def steps(data: ReportData, responses: Responses, catalogue: Catalogue) -> np.ndarray:
@@ -321,12 +393,15 @@ def item_scores(data: ReportData, responses: Responses, catalogue: Catalogue) ->
     scores = np.full(responses.values.shape, np.nan)
     for (slug, version), kind, rows in responses.groups:
         definition = catalogue.get(slug, version).definition
+        columns, offsets, signs = [], [], []
         for item in definition.items_for(kind.value):
             scoring = item.question_type.scoring(item, definition)
             if scoring is not None:
-                column = data.column(item.id)
-                offset, sign = scoring
-                scores[rows, column] = offset + sign * responses.values[rows, column]
+                columns.append(data.column(item.id))
+                offsets.append(scoring[0])
+                signs.append(scoring[1])
+        cells = np.ix_(rows, columns)
+        scores[cells] = np.array(offsets) + np.array(signs) * responses.values[cells]
     return scores
 
 

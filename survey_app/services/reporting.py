@@ -13,7 +13,7 @@ from analysis import step_distribution as distribution_of
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
 from analysis.domains import DomainChangeTable, DomainScores, domain_change_table
-from analysis.monthly import MonthlyTable, monthly_table, months_between
+from analysis.monthly import Events, MonthlyTable, monthly_table, months_between
 from analysis.movement import (
     MovementBreakdown,
     MovementStatistics,
@@ -59,15 +59,13 @@ def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int
     return movement_table(steps_of(report_data.read(filters, catalogue), catalogue), threshold)
 
 
-def participant_progress(
-    data: ReportData, stored: schedule.StoredColumns, today: date
-) -> Progress:
+def participant_progress(data: ReportData, today: date) -> Progress:
     """For attrition: what each participant covered has answered, and what fell due.
 
     An occasion counts as due once its answering window has passed (overdue or
     missed) or it was answered; one still open is not yet counted against anyone.
     """
-    counts = schedule.occasion_counts(data.enrolled_on, data.exited_on, stored, today)
+    counts = schedule.occasion_counts(data.enrolled_on, data.exited_on, data.occasions, today)
     return Progress(data.gender, counts.answered, counts.due)
 
 
@@ -135,14 +133,13 @@ def monthly_report(
     earliest = date(today.year - MONTHLY_SPAN // 12, today.month, 1)
     first = max(filters.enrolled_from or earliest, earliest)
     if not len(data):
-        return monthly_table({"enrolled": [], "exited": []}, [], threshold)
+        return monthly_table({"enrolled": Events.of([]), "exited": Events.of([])}, [],
+                             threshold)
     first = max(first, data.enrolled_on.min().item().replace(day=1))
-    genders = data.gender.tolist()
-    exits = data.exited_on.tolist()  # None where NaT
+    exited = ~np.isnat(data.exited_on)
     events = {
-        "enrolled": list(zip(data.enrolled_on.tolist(), genders, strict=True)),
-        "exited": [(exited, gender) for exited, gender in zip(exits, genders, strict=True)
-                   if exited is not None],
+        "enrolled": Events(data.enrolled_on, data.gender),
+        "exited": Events(data.exited_on[exited], data.gender[exited]),
     }
     return monthly_table(events, months_between(first, last), threshold)
 
@@ -167,13 +164,13 @@ def reliable_change_tables(
         if len(in_domain) >= 2:
             scales[domain] = in_domain
 
-    with_intake = np.flatnonzero(data.intake.present)
+    # Everyone is passed on: without an intake, a participant's intake scores are all
+    # missing, which leaves them out of alpha, the spread and the change alike.
     tables = []
     for scale, items in scales.items():
-        chosen = np.ix_(with_intake, [data.column(item.id) for item in items])
+        columns = [data.column(item.id) for item in items]
         tables.append(reliable_change_table(
-            scale,
-            ScaleScores(data.gender[with_intake], scored.intake[chosen], scored.latest[chosen]),
+            scale, ScaleScores(data.gender, scored.intake[:, columns], scored.latest[:, columns]),
             threshold,
         ))
     return tables
@@ -183,11 +180,14 @@ def _parts_below(scope: Organisation, data: ReportData) -> list[str]:
     """Each participant's part of the tree: the node directly below the scope, or the
     scope itself for those enrolled at its own level."""
     prefix = scope.path + PATH_SEPARATOR
-    return [
-        path.removeprefix(prefix).split(PATH_SEPARATOR)[0] if path.startswith(prefix)
+    paths = data.organisation_path.tolist()
+    # A project has a handful of organisations and many participants in each.
+    part_of = {
+        path: path.removeprefix(prefix).split(PATH_SEPARATOR)[0] if path.startswith(prefix)
         else scope.name
-        for path in data.organisation_path.tolist()
-    ]
+        for path in set(paths)
+    }
+    return [part_of[path] for path in paths]
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,6 @@ class ReportInputs:
     """Everything a report reads from the database; the rest is computation."""
 
     data: ReportData
-    occasions: schedule.StoredColumns
     targets: list[targets.TargetDefinition]
     targets_set_on: Organisation | None
 
@@ -209,7 +208,7 @@ class ReportInputs:
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
     definitions, set_on = targets.targets_for(filters.scope)
     data = report_data.read(filters, catalogue)
-    return ReportInputs(data, report_data.stored_occasions(filters, data), definitions, set_on)
+    return ReportInputs(data, definitions, set_on)
 
 
 def evaluator_report(
@@ -249,7 +248,7 @@ def analyse(
         statistics=movement_statistics(steps, table),
         distribution=distribution_of(steps, ladder, threshold),
         domains=domain_change_table(domain_scores, threshold),
-        attrition=attrition_table(participant_progress(data, inputs.occasions, today), threshold),
+        attrition=attrition_table(participant_progress(data, today), threshold),
         targets=[
             JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
                                           threshold))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from analysis.age import age_band, age_range
+from analysis.age import age_band, age_bands, age_range
 from analysis.movement import (
     StepObservation,
     improved_share_difference,
@@ -24,6 +25,7 @@ def observed(gender: str, moves: list[int], start: int = 0) -> list[StepObservat
 )
 def test_age_bands_have_the_published_edges(age, band):
     assert age_band(age) == band
+    assert age_bands(np.array([age, age])).tolist() == [band, band]
 
 
 def test_age_ranges_for_filtering():

@@ -19,7 +19,7 @@ from analysis.charts import (
     stacked_distribution,
     transition_heatmap,
 )
-from analysis.monthly import monthly_table, months_between
+from analysis.monthly import Events, monthly_table, months_between
 from analysis.movement import transition_table
 from analysis.suppression import Cell
 
@@ -113,12 +113,12 @@ def test_transition_counts_by_hand():
 def test_monthly_counts_are_suppressed_with_their_totals():
     months = months_between(date(2026, 1, 15), date(2026, 3, 2))
     per_month = {1: (7, 6), 2: (6, 2), 3: (8, 7)}  # (women, men)
-    events = {"enrolled": [
+    events = {"enrolled": Events.of(
         (date(2026, month, 1), gender)
         for month, (women, men) in per_month.items()
         for gender, count in (("woman", women), ("man", men))
         for _ in range(count)
-    ]}
+    )}
     table = monthly_table(events, months, threshold=5)
     counts = table.counts["enrolled"]
     assert (counts["2026-03"]["woman"].value, counts["2026-03"]["man"].value) == (8, 7)
@@ -126,3 +126,18 @@ def test_monthly_counts_are_suppressed_with_their_totals():
     # Two men in February: hidden, and with them enough others that none can be worked out.
     assert counts["2026-02"]["man"].suppressed and counts["2026-02"]["woman"].suppressed
     assert counts["2026-01"]["woman"].suppressed
+
+
+def test_monthly_counts_leave_out_days_outside_the_months_and_count_others_in_the_total():
+    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
+    happened = [
+        (day, gender)
+        for day in (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), date(2026, 2, 28))
+        for gender in ("woman", "man", "other")
+        for _ in range(3)
+    ] + [(date(2025, 12, 31), "woman"), (date(2026, 3, 1), "man")]  # outside the months
+    counts = monthly_table({"enrolled": Events.of(happened)}, months, threshold=5).counts
+    for month in months:
+        assert counts["enrolled"][month]["woman"].value == 6
+        assert counts["enrolled"][month]["man"].value == 6
+        assert counts["enrolled"][month]["total"].value == 18

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,23 @@ from flask import Flask, current_app
 from questionnaires import Catalogue
 from survey_app import create_app
 from survey_app.extensions import db
-from survey_app.models import Gender, OccasionKind
-from survey_app.services import clock, organisations, report_data, reporting
+from survey_app.models import (
+    ExitOutcome,
+    Gender,
+    IncomeSource,
+    OccasionKind,
+    Occupation,
+    ResponseMode,
+)
+from survey_app.services import (
+    clock,
+    enrolment,
+    organisations,
+    report_data,
+    reporting,
+    responses,
+    schedule,
+)
 from tests.conftest import app_config, empty_tables, make_participant
 from tests.conftest import submit_answers as answer
 
@@ -81,3 +96,54 @@ def test_answers_are_read_into_their_items_whatever_the_version_s_order(reordere
     assert latest["step"] == 4 and math.isnan(latest["health"])
     assert latest["closer"] == 3  # asked at follow-ups, not at intake
     assert math.isnan(intake["closer"])
+
+
+def answer_steps(participant, kind: OccasionKind, sequence: int, step: int,
+                 *, send: bool = True) -> None:
+    """Answer one planned occasion: ``step`` on the ladder, 3 elsewhere; sent or not."""
+    loaded = current_app.extensions["questionnaires"].latest("stegvis")
+    planned = next(p for p in schedule.plan(participant, clock.today())
+                   if p.kind == kind and p.sequence == sequence)
+    occasion = schedule.ensure_stored(participant, planned)
+    moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
+    response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
+    items = responses.items_for(occasion, loaded)
+    for item in items:
+        raw = str(step) if item.type == "ladder" else ("" if item.type == "text" else "3")
+        responses.save_answer(response, loaded, item, raw, moment)
+    if send:
+        responses.submit(response, loaded, items, moment)
+    db.session.commit()
+
+
+def test_the_latest_response_is_the_exit_else_the_last_follow_up_sent(app):
+    enrolled = clock.today() - timedelta(days=200)
+    unsent = make_participant("A-1", enrolled_on=enrolled)
+    answer_steps(unsent, OccasionKind.INTAKE, 0, 1)
+    answer_steps(unsent, OccasionKind.FOLLOWUP, 1, 3)
+    answer_steps(unsent, OccasionKind.FOLLOWUP, 2, 5, send=False)
+    left = make_participant("A-2", enrolled_on=enrolled)
+    answer_steps(left, OccasionKind.INTAKE, 0, 2)
+    answer_steps(left, OccasionKind.FOLLOWUP, 2, 6)
+    enrolment.record_exit(
+        left, exited_on=clock.today(), outcome=ExitOutcome.WORK, actor=None,
+        today=clock.today(),
+        circumstances=enrolment.Circumstances(Occupation.WORK, IncomeSource.SALARY),
+    )
+    db.session.commit()
+    answer_steps(left, OccasionKind.EXIT, 0, 4)
+    only_intake = make_participant("A-3", enrolled_on=enrolled)
+    answer_steps(only_intake, OccasionKind.INTAKE, 0, 5)
+
+    catalogue = current_app.extensions["questionnaires"]
+    data = report_data.read(reporting.ReportFilters(organisations.find("MIA")), catalogue)
+    assert report_data.steps(data, data.intake, catalogue).tolist()[:2] == [1, 2]
+    latest = report_data.steps(data, data.latest, catalogue)
+    assert latest.tolist()[:2] == [3, 4]  # unsent follow-up 2 ignored; exit before follow-up 2
+    assert math.isnan(latest[2])
+    assert data.latest.present.tolist() == [True, True, False]
+    exit_steps = report_data.steps(data, data.exit, catalogue)
+    assert math.isnan(exit_steps[0]) and exit_steps[1] == 4
+    # Every stored occasion is there for attrition, sent or not.
+    assert sorted(data.occasions.row.tolist()) == [0, 0, 0, 1, 1, 1, 2]
+    assert data.occasions.started.sum() == 7 and data.occasions.submitted.sum() == 6
