@@ -15,11 +15,17 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 AGE_BAND_LABELS = tuple(label for label, _, _ in AGE_BANDS)
 
 
+#: The highest age of every band but the last, which is open-ended.
+_HIGHEST_AGES = np.array([high for _, _, high in AGE_BANDS[:-1]])
+
+
+def age_bands(ages: np.ndarray) -> np.ndarray:
+    """The band of each age: the first whose highest age it does not exceed."""
+    return np.array(AGE_BAND_LABELS)[np.searchsorted(_HIGHEST_AGES, ages, side="left")]
+
+
 def age_band(age: int) -> str:
-    for label, _low, high in AGE_BANDS:
-        if high is None or age <= high:
-            return label
-    raise AssertionError("the last band is open-ended")  # pragma: no cover
+    return str(age_bands(np.array([age]))[0])
 
 
 def age_range(label: str) -> tuple[int | None, int | None]:
@@ -28,9 +34,3 @@ def age_range(label: str) -> tuple[int | None, int | None]:
         if band == label:
             return (None if index == 0 else low), high
     raise ValueError(f"unknown age band {label!r}")
-
-
-def age_bands(ages: np.ndarray) -> np.ndarray:
-    """``age_band`` for many ages at once."""
-    highest = np.array([high for _, _, high in AGE_BANDS[:-1]])
-    return np.array(AGE_BAND_LABELS)[np.searchsorted(highest, ages, side="left")]

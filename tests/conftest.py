@@ -205,19 +205,25 @@ def make_participant(
     return participant
 
 
-def submit_answers(participant: Participant, kind: OccasionKind, values: dict[str, str]) -> None:
-    """Answer the participant's occasion of ``kind`` on its due day: 3 unless ``values``
-    says otherwise, text left empty."""
+def submit_answers(
+    participant: Participant, kind: OccasionKind, values: dict[str, str], *,
+    sequence: int | None = None, default: str = "3", send: bool = True,
+) -> None:
+    """Answer the participant's occasion of ``kind`` (the first planned, or follow-up
+    ``sequence``) on its due day: ``default`` unless ``values`` says otherwise, text
+    left empty; sent unless ``send`` is false."""
     loaded = current_app.extensions["questionnaires"].latest("stegvis")
-    planned = next(p for p in schedule.plan(participant, clock.today()) if p.kind == kind)
+    planned = next(p for p in schedule.plan(participant, clock.today())
+                   if p.kind == kind and sequence in (None, p.sequence))
     occasion = schedule.ensure_stored(participant, planned)
     moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
     response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
     items = responses.items_for(occasion, loaded)
     for item in items:
-        default = "" if item.type == "text" else "3"
-        responses.save_answer(response, loaded, item, values.get(item.id, default), moment)
-    responses.submit(response, loaded, items, moment)
+        fallback = "" if item.type == "text" else default
+        responses.save_answer(response, loaded, item, values.get(item.id, fallback), moment)
+    if send:
+        responses.submit(response, loaded, items, moment)
     db.session.commit()
 
 

@@ -227,17 +227,7 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     participant_ids = np.array(ids, dtype=np.int64)
     occasions = _occasions(connection, filters, participant_ids)
     item_ids = _item_ids(catalogue)
-    responses = _chosen_responses(connection, occasions, catalogue, item_ids)
-
-    def block(intake: bool) -> Responses:
-        mine = (responses.kind == KIND_CODES.index(OccasionKind.INTAKE)) == intake
-        kind = np.full(len(ids), NONE, dtype=np.int8)
-        kind[responses.row[mine]] = responses.kind[mine]
-        version = np.full(len(ids), NONE, dtype=np.int16)
-        version[responses.row[mine]] = responses.version[mine]
-        values = np.full((len(ids), len(item_ids)), np.nan)
-        values[responses.row[mine]] = responses.values[mine]
-        return Responses(kind, version, responses.versions, values)
+    intake, latest = _chosen_responses(connection, occasions, len(ids), catalogue, item_ids)
 
     return ReportData(
         participant_ids=participant_ids,
@@ -249,8 +239,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         enrolled_on=np.array(enrolled_on, dtype=np.int64).astype("datetime64[D]"),
         exited_on=_days_or_nat(exited_on),
         item_ids=item_ids,
-        intake=block(True),
-        latest=block(False),
+        intake=intake,
+        latest=latest,
         occasions=occasions.stored,
     )
 
@@ -310,16 +300,6 @@ def _best_per_participant(
     return order[np.append(row[order][1:] != row[order][:-1], True)] if order.size else order
 
 
-@dataclass(frozen=True)
-class _ChosenResponses:
-    #: The participant's row, the kind code and the version code of each response.
-    row: np.ndarray
-    kind: np.ndarray
-    version: np.ndarray
-    versions: tuple[tuple[str, int], ...]
-    values: np.ndarray
-
-
 def _id_in(
     connection: sa.Connection, column: sa.ColumnElement[int], ids: list[int]
 ) -> sa.ColumnElement[bool]:
@@ -336,19 +316,18 @@ def _id_in(
 
 
 def _chosen_responses(
-    connection: sa.Connection, occasions: _Occasions, catalogue: Catalogue,
+    connection: sa.Connection, occasions: _Occasions, people: int, catalogue: Catalogue,
     item_ids: tuple[str, ...],
-) -> _ChosenResponses:
-    """Each participant's intake, and latest reportable response after it: exit first,
-    else the follow-up with the highest number; with their packed values unpacked."""
+) -> tuple[Responses, Responses]:
+    """Each participant's intake, and latest reportable response after it (exit first,
+    else the follow-up with the highest number), with their packed values unpacked."""
     row = occasions.stored.row
     is_intake = occasions.kind == KIND_CODES.index(OccasionKind.INTAKE)
     is_exit = occasions.kind == KIND_CODES.index(OccasionKind.EXIT)
-    chosen = np.concatenate([
-        _best_per_participant(row, occasions.reportable & is_intake),
-        _best_per_participant(row, occasions.reportable & ~is_intake, is_exit,
-                              occasions.stored.sequence),
-    ])
+    intake = _best_per_participant(row, occasions.reportable & is_intake)
+    latest = _best_per_participant(row, occasions.reportable & ~is_intake, is_exit,
+                                   occasions.stored.sequence)
+    chosen = np.concatenate([intake, latest])
     wanted = occasions.response_id[chosen]
     result = connection.execute(
         sa.select(Response.id, Response.questionnaire_slug, Response.questionnaire_version,
@@ -372,8 +351,20 @@ def _chosen_responses(
         indices = np.flatnonzero(version == code)
         values[np.ix_(indices, columns)] = packing.unpack(
             definition, [packed[index] for index in position[indices].tolist()])
-    return _ChosenResponses(row[chosen], occasions.kind[chosen].astype(np.int8), version,
-                            tuple(versions), values)
+
+    def per_participant(picked: slice) -> Responses:
+        """The picked responses laid out by participant; none for the others."""
+        at = row[chosen[picked]]
+        kind = np.full(people, NONE, dtype=np.int8)
+        kind[at] = occasions.kind[chosen[picked]]
+        version_of = np.full(people, NONE, dtype=np.int16)
+        version_of[at] = version[picked]
+        values_of = np.full((people, len(item_ids)), np.nan)
+        values_of[at] = values[picked]
+        return Responses(kind, version_of, tuple(versions), values_of)
+
+    return (per_participant(slice(None, intake.size)),
+            per_participant(slice(intake.size, None)))
 
 
 def steps(data: ReportData, responses: Responses, catalogue: Catalogue) -> np.ndarray:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import base64
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from flask import current_app
 
-from survey_app.extensions import db
-from survey_app.models import Gender, OccasionKind, ResponseMode, Role
-from survey_app.services import clock, organisations, responses, schedule
-from tests.conftest import login_as, make_participant, make_user
+from survey_app.models import Gender, OccasionKind, Role
+from survey_app.services import clock, organisations
+from tests.conftest import login_as, make_participant, make_user, submit_answers
 
 HOME = "MIA/Östra Södertörn"
 
@@ -24,21 +22,9 @@ def answered_steps(
     """Enrol a participant and record their ladder step at intake and each follow-up."""
     enrolled = clock.today() - timedelta(days=95 * (len(steps) - 1))
     participant = make_participant(code, org, gender=gender, enrolled_on=enrolled, **options)
-    catalogue = current_app.extensions["questionnaires"]
-    loaded = catalogue.latest("stegvis")
     for index, step in enumerate(steps):
-        planned = next(p for p in schedule.plan(participant, clock.today())
-                       if (p.kind == OccasionKind.INTAKE) == (index == 0)
-                       and (index == 0 or p.sequence == index))
-        occasion = schedule.ensure_stored(participant, planned)
-        moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
-        response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
-        items = responses.items_for(occasion, loaded)
-        for item in items:
-            raw = str(step) if item.type == "ladder" else ("" if item.type == "text" else "2")
-            responses.save_answer(response, loaded, item, raw, moment)
-        responses.submit(response, loaded, items, moment)
-    db.session.commit()
+        kind = OccasionKind.INTAKE if index == 0 else OccasionKind.FOLLOWUP
+        submit_answers(participant, kind, {"step": str(step)}, sequence=index, default="2")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from survey_app.models import (
     IncomeSource,
     OccasionKind,
     Occupation,
-    ResponseMode,
 )
 from survey_app.services import (
     clock,
@@ -29,8 +28,6 @@ from survey_app.services import (
     organisations,
     report_data,
     reporting,
-    responses,
-    schedule,
 )
 from tests.conftest import app_config, empty_tables, make_participant
 from tests.conftest import submit_answers as answer
@@ -101,19 +98,7 @@ def test_answers_are_read_into_their_items_whatever_the_version_s_order(reordere
 def answer_steps(participant, kind: OccasionKind, sequence: int, step: int,
                  *, send: bool = True) -> None:
     """Answer one planned occasion: ``step`` on the ladder, 3 elsewhere; sent or not."""
-    loaded = current_app.extensions["questionnaires"].latest("stegvis")
-    planned = next(p for p in schedule.plan(participant, clock.today())
-                   if p.kind == kind and p.sequence == sequence)
-    occasion = schedule.ensure_stored(participant, planned)
-    moment = datetime.combine(planned.due_on, datetime.min.time(), tzinfo=UTC)
-    response = responses.get_or_start(occasion, loaded, "sv", ResponseMode.SELF, moment)
-    items = responses.items_for(occasion, loaded)
-    for item in items:
-        raw = str(step) if item.type == "ladder" else ("" if item.type == "text" else "3")
-        responses.save_answer(response, loaded, item, raw, moment)
-    if send:
-        responses.submit(response, loaded, items, moment)
-    db.session.commit()
+    answer(participant, kind, {"step": str(step)}, sequence=sequence, send=send)
 
 
 def test_the_latest_response_is_the_exit_else_the_last_follow_up_sent(app):
