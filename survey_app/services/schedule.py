@@ -184,10 +184,19 @@ def followups_due_on(enrolled_on: np.ndarray, numbers: np.ndarray) -> np.ndarray
 def _months_later(day: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Calendar months on, clamped to the month's end, as relativedelta counts them."""
     month = day.astype("datetime64[M]")
-    day_of_month = (day - month.astype("datetime64[D]")).astype(int)
-    target = month + months
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(int)
-    return target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1)
+    day_of_month = (day - month.astype("datetime64[D]")).astype(np.int64)
+    # As whole numbers (months, days since 1970), with each target month's first day
+    # and length from a table of the few months spanned: datetime64 arithmetic and
+    # unit conversion on every element cost most of a large report's schedule.
+    target = month.astype(np.int64) + months
+    if target.size == 0:
+        return target.astype("datetime64[D]")
+    first = target.min()
+    starts = np.arange(first, target.max() + 2).astype("datetime64[M]").astype(
+        "datetime64[D]").astype(np.int64)
+    index = target - first
+    days = starts[index] + np.minimum(day_of_month, np.diff(starts)[index] - 1)
+    return days.astype("datetime64[D]")
 
 
 def occasion_counts(

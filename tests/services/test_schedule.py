@@ -42,6 +42,17 @@ def test_followups_fall_on_calendar_months(enrolled, number, due):
     assert many.tolist() == [due]
 
 
+
+def test_array_follow_ups_agree_with_the_single_date_rule_on_every_day():
+    # Every enrolment day of six years, leap days and month ends included, each
+    # participant with a different follow-up number.
+    enrolled = np.arange("2023-01-01", "2029-01-01", dtype="datetime64[D]")
+    numbers = np.arange(enrolled.size) % 12 + 1
+    expected = [followup_due_on(day, int(n))
+                for day, n in zip(enrolled.tolist(), numbers.tolist(), strict=True)]
+    assert followups_due_on(enrolled, numbers).tolist() == expected
+    assert followups_due_on(enrolled[:0], numbers[:0]).size == 0
+
 def person(enrolled_on: date, exited_on: date | None = None) -> Participant:
     participant = Participant(code="X", enrolled_on=enrolled_on, exited_on=exited_on)
     participant.occasions = [Occasion(kind=OccasionKind.INTAKE, sequence=0, due_on=enrolled_on)]
