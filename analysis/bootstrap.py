@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,17 +179,29 @@ def _from_tallies(
     return found
 
 
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Without scipy's warnings on degenerate resamples: BCa is then undefined, scipy
+    returns NaN, and the interval is reported as "no interval" instead.
+
+    ``warnings.catch_warnings`` swaps one process-wide filter list, so threads
+    entering it at once may restore each other's lists. Code running intervals in
+    threads enters it around them too: every list restored then holds these
+    filters, and the caller's own list is back once the threads are done.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
 def _from_values(
     samples: tuple[np.ndarray, ...], statistic: Statistic, method: str, confidence: float,
     resamples: int, seed: int,
 ) -> tuple[float, float, str]:
     if method == "BCa" and max(s.size for s in samples) > BCA_MAX_N_RAW:
         method = "percentile"
-    with warnings.catch_warnings():
-        # Degenerate resamples make BCa undefined; scipy warns and returns
-        # NaN, which is reported as "no interval" instead.
-        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with quiet():
         result = stats.bootstrap(
             samples, statistic.on_values, confidence_level=confidence, n_resamples=resamples,
             method=method, rng=np.random.default_rng(seed), vectorized=True, batch=BATCH,

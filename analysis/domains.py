@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
-from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_change
+from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_changes
 from analysis.suppression import Cell, suppressed_column
 
 
@@ -104,7 +104,8 @@ def domain_change_table(
     scores = DomainScores.of(observations)
     change = scores.after - scores.before
     groups = (*ALWAYS_SHOWN, TOTAL)
-    rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {}
+    sizes: dict[str, dict[str, Cell]] = {}
+    published: dict[tuple[str, str], np.ndarray] = {}
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
         if not changed.any():
@@ -112,11 +113,14 @@ def domain_change_table(
         values = {g: change[changed & (scores.gender == g), column] for g in GENDERS}
         values[TOTAL] = change[changed, column]
         cells, total = suppressed_column([values[g].size for g in GENDERS], threshold)
-        n = dict(zip((*GENDERS, TOTAL), (*cells, total), strict=True))
-        rows[domain] = {
-            group: (n[group], None if n[group].suppressed else paired_change(values[group], min_n))
-            for group in groups
-        }
+        sizes[domain] = dict(zip((*GENDERS, TOTAL), (*cells, total), strict=True))
+        published.update({(domain, group): values[group] for group in groups
+                          if not sizes[domain][group].suppressed})
+    changes = paired_changes(published, min_n)
+    rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {
+        domain: {group: (n[group], changes.get((domain, group))) for group in groups}
+        for domain, n in sizes.items()
+    }
 
     adjusted: dict[tuple[str, str], float] = {}
     for group in groups:

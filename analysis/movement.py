@@ -18,7 +18,7 @@ from analysis.statistics import (
     PairedChange,
     ShareDifference,
     group_difference,
-    paired_change,
+    paired_changes,
     share_difference,
     wilson_share,
 )
@@ -261,10 +261,9 @@ def movement_statistics(
     steps = Steps.of(observations)
     movements = {group: steps.moved(group) for group in (WOMAN, MAN, TOTAL)}
     published = {group: not table.row(group).n.suppressed for group in movements}
-    groups = {
-        group: paired_change(values, min_n) if published[group] else None
-        for group, values in movements.items()
-    }
+    changes = paired_changes(
+        {group: values for group, values in movements.items() if published[group]}, min_n)
+    groups = {group: changes.get(group) for group in movements}
     difference = (
         group_difference(movements[WOMAN], movements[MAN], min_n)
         if published[WOMAN] and published[MAN] else None

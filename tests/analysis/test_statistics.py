@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from analysis.statistics import (
     group_difference,
     holm,
     paired_change,
+    paired_changes,
     rank_biserial,
     reliable_change,
     share_difference,
@@ -54,6 +56,23 @@ def test_bootstrap_intervals_are_reproducible_and_agree_with_a_second_method():
     assert first.mean_ci.high == pytest.approx(t_high, abs=0.02)
     assert first.median_ci.low <= np.median(d) <= first.median_ci.high
 
+
+
+def test_changes_computed_side_by_side_equal_each_computed_alone():
+    rng = np.random.default_rng(11)
+    samples = {
+        "steps": rng.integers(-3, 4, 3000).astype(float),  # tallied bootstrap
+        "scores": rng.normal(0.2, 1.0, 700),  # many distinct values: scipy's own bootstrap
+        "all equal": np.ones(40),
+        "too few": np.array([1.0, 2.0]),
+        "none": np.array([]),
+    }
+    filters_before = list(warnings.filters)
+    together = paired_changes(samples)
+    assert together == {name: paired_change(d) for name, d in samples.items()}
+    assert list(together) == list(samples)
+    # The warning filters the threads swapped are the caller's again.
+    assert warnings.filters == filters_before
 
 def test_zero_differences_are_kept_in_the_ranking_but_not_the_effect_size():
     d = [0, 0, 1, 2, -3, 4, 5, 6, 7, 8, 9, 10]
