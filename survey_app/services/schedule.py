@@ -178,25 +178,30 @@ class OccasionCounts:
 
 def followups_due_on(enrolled_on: np.ndarray, numbers: np.ndarray) -> np.ndarray:
     """``followup_due_on`` for arrays of datetime64[D] and follow-up numbers (broadcast)."""
-    return _months_later(enrolled_on, FOLLOWUP_INTERVAL_MONTHS * numbers)
+    return _months_later(enrolled_on, FOLLOWUP_INTERVAL_MONTHS * numbers).astype("datetime64[D]")
 
 
 def _months_later(day: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Calendar months on, clamped to the month's end, as relativedelta counts them."""
+    """Calendar months on, clamped to the month's end, as relativedelta counts them:
+    whole days since 1970."""
     month = day.astype("datetime64[M]")
     day_of_month = (day - month.astype("datetime64[D]")).astype(np.int64)
-    # As whole numbers (months, days since 1970), with each target month's first day
-    # and length from a table of the few months spanned: datetime64 arithmetic and
-    # unit conversion on every element cost most of a large report's schedule.
+    # As whole numbers (months, days), with each target month's first day and length
+    # from a table of the few months spanned: datetime64 arithmetic and unit
+    # conversion on every element cost most of a large report's schedule.
     target = month.astype(np.int64) + months
     if target.size == 0:
-        return target.astype("datetime64[D]")
+        return target
     first = target.min()
     starts = np.arange(first, target.max() + 2).astype("datetime64[M]").astype(
         "datetime64[D]").astype(np.int64)
     index = target - first
-    days = starts[index] + np.minimum(day_of_month, np.diff(starts)[index] - 1)
-    return days.astype("datetime64[D]")
+    return starts[index] + np.minimum(day_of_month, np.diff(starts)[index] - 1)
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    """datetime64[D] as float days since 1970, NaN for NaT."""
+    return np.where(np.isnat(dates), np.nan, dates.astype(np.int64))
 
 
 def occasion_counts(
@@ -210,20 +215,22 @@ def occasion_counts(
     answers on random schedules. A loop over ``statuses`` would take seconds
     for a large project.
     """
-    day = np.datetime64(today, "D")
-    window = np.timedelta64(WINDOW.days, "D")
-    never = np.datetime64("NaT", "D")
-    people = enrolled_on.size
-    exited = ~np.isnat(exited_on)
+    # Dates as float days, NaN for none: datetime64 arithmetic and selection cost
+    # several times as much, and NaN compares false just as NaT does.
+    day = float(np.datetime64(today, "D").astype(np.int64))
+    window = float(WINDOW.days)
+    enrolled, exited_day = _days(enrolled_on), _days(exited_on)
+    people = enrolled.size
+    exited = ~np.isnan(exited_day)
 
     # Follow-ups planned: those due before the exit, up to and including the first
     # that opens after today. Three months are at least 89 days, so M is enough.
-    longest = int((day - enrolled_on.min()).astype(int)) if people else 0
+    longest = int(day - enrolled.min()) if people else 0
     numbers = np.arange(1, max(longest // 89 + 2, 1) + 1)
-    planned_due = followups_due_on(enrolled_on[:, None], numbers)
+    planned_due = _months_later(enrolled_on[:, None], FOLLOWUP_INTERVAL_MONTHS * numbers)
     opens_later = planned_due - window > day
     planned = (
-        (~exited[:, None] | (planned_due < exited_on[:, None]))
+        (~exited[:, None] | (planned_due < exited_day[:, None]))
         & (np.cumsum(opens_later, axis=1) - opens_later == 0)
     )
     followups = planned.sum(axis=1)
@@ -231,7 +238,7 @@ def occasion_counts(
     # Slot columns: 0 intake, k follow-up k, last exit. What is stored overrides the
     # slot's own due date and says whether it was started or submitted.
     exit_column = numbers.size + 1
-    due = np.concatenate([enrolled_on[:, None], planned_due, exited_on[:, None]], axis=1)
+    due = np.concatenate([enrolled[:, None], planned_due, exited_day[:, None]], axis=1)
     started = np.zeros(due.shape, bool)
     submitted = np.zeros(due.shape, bool)
     column = np.select(
@@ -240,23 +247,23 @@ def occasion_counts(
     )
     kept = (stored.kind != OccasionKind.FOLLOWUP.value) | (stored.sequence <= numbers.size)
     at = (stored.row[kept], column[kept])
-    due[at] = stored.due_on[kept]
+    due[at] = stored.due_on[kept].astype(np.int64)
     started[at] = stored.started[kept]
     submitted[at] = stored.submitted[kept]
 
     # The slot after each: the next planned follow-up (its planned date, as in
     # ``statuses``), else the exit, else none.
     slot = np.arange(exit_column + 1)[None, :]
-    after_followup = np.concatenate([planned_due - window, np.full((people, 2), never)], axis=1)
-    exit_opens = np.where(exited, due[:, exit_column], never)[:, None]
+    after_followup = np.concatenate([planned_due - window, np.full((people, 2), np.nan)], axis=1)
+    exit_opens = np.where(exited, due[:, exit_column], np.nan)[:, None]
     next_opens = np.where(slot < followups[:, None], after_followup, exit_opens)
-    next_opens[:, exit_column] = never
-    opens = np.where(slot == 0, due, due - window)
+    next_opens[:, exit_column] = np.nan
+    opens = due - window
+    opens[:, 0] = due[:, 0]
     opens[:, exit_column] = due[:, exit_column]
 
-    missed = ~np.isnat(next_opens) & (day >= next_opens)
-    missed[:, exit_column] |= day > due[:, exit_column] + np.timedelta64(
-        EXIT_ANSWER_PERIOD.days, "D")
+    missed = day >= next_opens
+    missed[:, exit_column] |= day > due[:, exit_column] + EXIT_ANSWER_PERIOD.days
     scheduled = ~missed & (day < opens)
     overdue = ~missed & ~scheduled & ~started & (day > due + window)
     in_plan = np.concatenate([np.ones((people, 1), bool), planned, exited[:, None]], axis=1)
