@@ -208,6 +208,27 @@ def _integer_rows_sqlite(element: integer_rows, compiler: SQLCompiler, **kw: obj
     return f"group_concat({row}, ',')"
 
 
+class hex_records(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
+    """Each row's response id and packed values, all rows concatenated as one hex text:
+    the records ``packing.unpack_with_ids`` reads. Hex, because SQLite has no
+    aggregate for byte strings."""
+
+    type = sa.Text()
+    inherit_cache = True
+
+
+@compiles(hex_records, "postgresql")
+def _hex_records_postgresql(element: hex_records, compiler: SQLCompiler, **kw: object) -> str:
+    response_id, packed = (compiler.process(column, **kw) for column in element.clauses)
+    return f"encode(string_agg(int4send({response_id}) || {packed}, ''::bytea), 'hex')"
+
+
+@compiles(hex_records, "sqlite")
+def _hex_records_sqlite(element: hex_records, compiler: SQLCompiler, **kw: object) -> str:
+    response_id, packed = (compiler.process(column, **kw) for column in element.clauses)
+    return f"group_concat(printf('%08X', {response_id}) || hex({packed}), '')"
+
+
 def _parse_integer_rows(text: str | None, columns: int) -> np.ndarray:
     """What ``integer_rows`` gave, as an int64 matrix; NULL when there were no rows."""
     if not text:
@@ -356,28 +377,24 @@ def _chosen_responses(
                                    occasions.stored.sequence)
     chosen = np.concatenate([intake, latest])
     wanted = occasions.response_id[chosen]
-    result = connection.execute(
-        sa.select(Response.id, Response.questionnaire_slug, Response.questionnaire_version,
-                  Response.packed_values)
-        .where(_id_in(connection, Response.id, wanted.tolist()))
-    )
-    rows = result.cursor.fetchall()
-    result.close()
-    found_ids, slugs, numbers, packed = zip(*rows, strict=True) if rows else ([],) * 4
-    found_ids = np.array(found_ids, dtype=np.int64)
-    by_id = np.argsort(found_ids)
-    position = by_id[np.searchsorted(found_ids, wanted, sorter=by_id)]
-    keys = list(zip(slugs, numbers, strict=True))
-    versions = {key: code for code, key in enumerate(dict.fromkeys(keys))}
-    version = np.fromiter(map(versions.__getitem__, keys), dtype=np.int16,
-                          count=len(keys))[position]
+    by_id = np.argsort(wanted)
     values = np.full((wanted.size, len(item_ids)), np.nan)
-    for (slug, number), code in versions.items():
+    version = np.full(wanted.size, NONE, dtype=np.int16)
+    versions: list[tuple[str, int]] = []
+    for slug, number, count, records in connection.execute(
+        sa.select(Response.questionnaire_slug, Response.questionnaire_version, sa.func.count(),
+                  hex_records(Response.id, Response.packed_values))
+        .where(_id_in(connection, Response.id, wanted.tolist()))
+        .group_by(Response.questionnaire_slug, Response.questionnaire_version)
+    ):
         definition = catalogue.get(slug, number).definition
+        found_ids, found_values = packing.unpack_with_ids(
+            definition, bytes.fromhex(records or ""), count)
+        at = by_id[np.searchsorted(wanted, found_ids, sorter=by_id)]
         columns = [item_ids.index(item.id) for item in definition.items]
-        indices = np.flatnonzero(version == code)
-        values[np.ix_(indices, columns)] = packing.unpack(
-            definition, [packed[index] for index in position[indices].tolist()])
+        values[np.ix_(at, columns)] = found_values
+        version[at] = len(versions)
+        versions.append((slug, number))
 
     def per_participant(picked: slice) -> Responses:
         """The picked responses laid out by participant; none for the others."""

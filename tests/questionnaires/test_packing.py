@@ -48,3 +48,23 @@ def test_a_response_packed_for_another_layout_is_refused():
 
 def test_the_matrix_is_float_so_missing_values_are_nan():
     assert packing.unpack(REFERENCE, [packing.pack(REFERENCE, {})]).dtype == np.float64
+
+
+def test_responses_read_with_their_ids_as_one_byte_string():
+    # As the report's query gives them: each id as four big-endian bytes, then the values.
+    records = b"".join(
+        response_id.to_bytes(4, "big") + packing.pack(REFERENCE, {ITEM_IDS[0]: value})
+        for response_id, value in ((7, 1), (70_000, 4), (2**32 - 1, None))
+    )
+    ids, values = packing.unpack_with_ids(REFERENCE, records, 3)
+    assert ids.tolist() == [7, 70_000, 2**32 - 1]
+    assert values[:2, 0].tolist() == [1.0, 4.0]
+    assert math.isnan(values[2, 0])
+    assert values.shape == (3, len(ITEM_IDS))
+
+
+def test_records_of_another_length_than_counted_are_refused():
+    record = (1).to_bytes(4, "big") + packing.pack(REFERENCE, {})
+    with pytest.raises(ValueError, match="do not fit"):
+        packing.unpack_with_ids(REFERENCE, record, 2)
+    assert packing.unpack_with_ids(REFERENCE, b"", 0)[1].shape == (0, len(ITEM_IDS))
