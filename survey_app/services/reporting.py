@@ -3,6 +3,7 @@ functions of ``analysis`` compute, and this module puts the two together."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,7 @@ from analysis.movement import (
     transition_table,
 )
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
-from analysis.statistics import ShareDifference
+from analysis.statistics import WORKERS, ShareDifference
 from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
 from survey_app.models import OccasionKind, Organisation
@@ -222,37 +223,47 @@ def analyse(
     inputs: ReportInputs, filters: ReportFilters, catalogue: Catalogue, threshold: int,
     today: date,
 ) -> EvaluatorReport:
-    """The report's figures from what was read; touches no database."""
+    """The report's figures from what was read; touches no database.
+
+    Attrition, the monthly table and reliable change are computed in other threads
+    meanwhile: they are mostly numpy on whole columns, which releases the GIL.
+    """
     data = inputs.data
-    scored = ScoredAnswers.of(data, catalogue)
-    steps = steps_of(data, catalogue)
-    table = movement_table(steps, threshold)
-    domain_scores = domain_change_scores(data, scored, catalogue)
-    changes = dict(zip(domain_scores.domains,
-                       (domain_scores.after - domain_scores.before).T, strict=True))
-    completer_steps = steps_of(data, catalogue, completers=True)
-    completers = movement_table(completer_steps, threshold)
-    parts = _parts_below(filters.scope, data)
-    ladder = ladder_steps(catalogue)
-    return EvaluatorReport(
-        improved_difference=improved_share_difference(steps, table),
-        completers=completers,
-        completers_statistics=movement_statistics(completer_steps, completers),
-        by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
-        by_organisation=movement_breakdown(steps, parts, sorted(set(parts)), table, threshold),
-        reliable_change=reliable_change_tables(data, scored, catalogue, threshold),
-        exit_distribution=distribution_of(completer_steps, ladder, threshold),
-        transitions=transition_table(steps, ladder, threshold),
-        monthly=monthly_report(data, filters, today, threshold),
-        movement=table,
-        statistics=movement_statistics(steps, table),
-        distribution=distribution_of(steps, ladder, threshold),
-        domains=domain_change_table(domain_scores, threshold),
-        attrition=attrition_table(participant_progress(data, today), threshold),
-        targets=[
-            JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
-                                          threshold))
-            for d in inputs.targets
-        ],
-        targets_set_on=inputs.targets_set_on,
-    )
+    with ThreadPoolExecutor(WORKERS) as pool:
+        attrition = pool.submit(
+            lambda: attrition_table(participant_progress(data, today), threshold))
+        monthly = pool.submit(monthly_report, data, filters, today, threshold)
+        scored = ScoredAnswers.of(data, catalogue)
+        reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
+                                      threshold)
+        steps = steps_of(data, catalogue)
+        table = movement_table(steps, threshold)
+        domain_scores = domain_change_scores(data, scored, catalogue)
+        changes = dict(zip(domain_scores.domains,
+                           (domain_scores.after - domain_scores.before).T, strict=True))
+        completer_steps = steps_of(data, catalogue, completers=True)
+        completers = movement_table(completer_steps, threshold)
+        parts = _parts_below(filters.scope, data)
+        ladder = ladder_steps(catalogue)
+        return EvaluatorReport(
+            improved_difference=improved_share_difference(steps, table),
+            completers=completers,
+            completers_statistics=movement_statistics(completer_steps, completers),
+            by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
+            by_organisation=movement_breakdown(steps, parts, sorted(set(parts)), table, threshold),
+            reliable_change=reliable_change.result(),
+            exit_distribution=distribution_of(completer_steps, ladder, threshold),
+            transitions=transition_table(steps, ladder, threshold),
+            monthly=monthly.result(),
+            movement=table,
+            statistics=movement_statistics(steps, table),
+            distribution=distribution_of(steps, ladder, threshold),
+            domains=domain_change_table(domain_scores, threshold),
+            attrition=attrition.result(),
+            targets=[
+                JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
+                                              threshold))
+                for d in inputs.targets
+            ],
+            targets_set_on=inputs.targets_set_on,
+        )
