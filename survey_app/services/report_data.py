@@ -12,7 +12,8 @@ column at a time.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -250,13 +251,41 @@ def _kind_code() -> sa.ColumnElement[int]:
     return sa.case(*((Occasion.kind == kind, code) for code, kind in enumerate(KIND_CODES)))
 
 
+#: What PostgreSQL assumes passing a row from a parallel worker costs, for the report's
+#: reads; its default is ten times this.
+PARALLEL_TUPLE_COST = "0.01"
+
+
+@contextmanager
+def _parallel_joins(connection: sa.Connection) -> Iterator[None]:
+    """On PostgreSQL, let the planner join in parallel workers.
+
+    At its default cost of passing rows out of workers, the planner joins the
+    occasions of a large project in one process, though they end in one aggregate:
+    workers on both cores take a third off the read (1.75 s to 1.2 s for 100 000
+    participants). The setting is the transaction's own and put back afterwards.
+    """
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    setting = sa.text("SELECT set_config('parallel_tuple_cost', :value, true)")
+    previous = connection.execute(sa.text("SELECT current_setting('parallel_tuple_cost')"))
+    default = previous.scalar_one()
+    connection.execute(setting, {"value": PARALLEL_TUPLE_COST})
+    try:
+        yield
+    finally:
+        connection.execute(setting, {"value": default})
+
+
 def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """Everyone covered, with their stored occasions, and their intake and latest
     submitted response as columns.
 
-    Every query below is read straight from the driver's cursor as plain values: a
-    SQLAlchemy Row, an enum or a date object per participant or occasion would cost
-    more than the rest of the report.
+    The queries hand over plain values: people straight from the driver's cursor,
+    occasions and responses each aggregated into one text. A SQLAlchemy Row, an enum
+    or a date object per participant or occasion would cost more than the rest of
+    the report.
     """
     connection = db.session.connection()
     result = connection.execute(
@@ -273,7 +302,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         zip(*people, strict=True) if people else ([],) * 7
     )
     participant_ids = np.array(ids, dtype=np.int64)
-    occasions = _occasions(connection, filters, participant_ids)
+    with _parallel_joins(connection):
+        occasions = _occasions(connection, filters, participant_ids)
     item_ids = _item_ids(catalogue)
     intake, latest = _chosen_responses(connection, occasions, len(ids), catalogue, item_ids)
 

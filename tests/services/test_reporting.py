@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from flask import Flask, current_app
 
@@ -132,3 +133,20 @@ def test_the_latest_response_is_the_exit_else_the_last_follow_up_sent(app):
     # Every stored occasion is there for attrition, sent or not.
     assert sorted(data.occasions.row.tolist()) == [0, 0, 0, 1, 1, 1, 2]
     assert data.occasions.started.sum() == 7 and data.occasions.submitted.sum() == 6
+
+
+def test_the_report_read_leaves_the_planner_settings_as_it_found_them(app):
+    def parallel_tuple_cost() -> str:
+        return db.session.execute(
+            sa.text("SELECT current_setting('parallel_tuple_cost')")).scalar_one()
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    participant = make_participant(enrolled_on=clock.today() - timedelta(days=100))
+    answer(participant, OccasionKind.INTAKE, {})
+    before = parallel_tuple_cost()
+    catalogue = current_app.extensions["questionnaires"]
+    data = report_data.read(reporting.ReportFilters(organisations.find("MIA")), catalogue)
+    assert data.intake.present.tolist() == [True]
+    # Still inside the same transaction, where the read changed it for its joins.
+    assert parallel_tuple_cost() == before
