@@ -83,7 +83,7 @@ def transition_heatmap(
     latest_axis: str, suppressed_mark: str = "–",
 ) -> Figure:
     """Intake step (rows) × latest step (columns); hidden cells grey with a dash."""
-    figure = Figure(figsize=(6.5, 5.5), layout="constrained")
+    figure = Figure(figsize=(5.6, 5.6), layout="constrained")
     axes = figure.subplots()
     values = np.array([[np.nan if c.suppressed else c.value for c in row] for row in counts],
                       dtype=float)
@@ -201,8 +201,10 @@ def render(figure: Figure, fmt: str) -> bytes:
         raise ValueError(f"unknown chart format {fmt!r}")
     buffer = BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    # Every figure lays itself out (constrained layout) to fit its size, so no
+    # "tight" bounding box: that would draw each figure twice.
     with matplotlib.rc_context({"svg.hashsalt": "stegvis"}):
-        figure.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
+        figure.savefig(buffer, format=fmt, metadata=metadata, dpi=150)
     return buffer.getvalue()
 
 
