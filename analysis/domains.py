@@ -29,10 +29,20 @@ def domain_score(item_scores: Sequence[float | None]) -> float | None:
 def domain_scores(item_scores: np.ndarray) -> np.ndarray:
     """``domain_score`` for many at once: rows are participants, columns the domain's
     items, NaN where unanswered; NaN where fewer than half were answered."""
+    return scores_by_domain(item_scores, np.ones((item_scores.shape[-1], 1)))[..., 0]
+
+
+def scores_by_domain(item_scores: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """``domain_scores`` of several domains at once: ``membership`` has a row per
+    column of ``item_scores`` and a column per domain, 1 where the item is in it.
+
+    Counts and sums are matrix products, one pass over the answers for all domains;
+    scale values are whole numbers, so the sums are exact whatever their order.
+    """
     answered = ~np.isnan(item_scores)
-    count = answered.sum(axis=-1)
-    total = np.where(answered, item_scores, 0.0).sum(axis=-1)
-    enough = (2 * count >= item_scores.shape[-1]) & (count > 0)
+    count = answered @ membership
+    total = np.where(answered, item_scores, 0.0) @ membership
+    enough = (2 * count >= membership.sum(axis=0)) & (count > 0)
     return np.divide(total, count, out=np.full(total.shape, np.nan), where=enough)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from analysis.age import age_bands, age_range
-from analysis.domains import domain_scores
+from analysis.domains import scores_by_domain
 from questionnaires import Catalogue, packing
 from survey_app.extensions import db
 from survey_app.models import (
@@ -492,11 +492,11 @@ def domain_score_matrix(
     found = np.full((len(data), len(domains)), np.nan)
     for (slug, version), kind, rows in responses.groups:
         definition = catalogue.get(slug, version).definition
-        columns: dict[str, list[int]] = {}
-        for item in definition.items_for(kind.value):
-            if item.question_type.scored and item.domain in domains:
-                columns.setdefault(item.domain, []).append(data.column(item.id))
-        for domain, items in columns.items():
-            found[rows, domains.index(domain)] = domain_scores(scores[np.ix_(rows, items)])
+        items = [item for item in definition.items_for(kind.value)
+                 if item.question_type.scored and item.domain in domains]
+        membership = np.zeros((len(items), len(domains)))
+        membership[np.arange(len(items)), [domains.index(item.domain) for item in items]] = 1
+        columns = [data.column(item.id) for item in items]
+        found[rows] = scores_by_domain(scores[np.ix_(rows, columns)], membership)
     return found
 

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.domains import DomainObservation, domain_change_table, domain_score, domain_scores
+from analysis.domains import (
+    DomainObservation,
+    domain_change_table,
+    domain_score,
+    domain_scores,
+    scores_by_domain,
+)
 from analysis.statistics import holm, paired_change
 
 
@@ -78,3 +84,20 @@ def test_scores_of_many_equal_the_score_of_each(rows):
     matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
     expected = [domain_score(row) for row in rows]
     assert [None if np.isnan(s) else pytest.approx(s) for s in domain_scores(matrix)] == expected
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=6, max_size=6),
+                min_size=1, max_size=20),
+       st.lists(st.integers(0, 3), min_size=6, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_several_domains_at_once_equal_each_domain_alone(rows, domain_of_item):
+    # Six items spread over four domains; a domain may have one item, or none.
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
+    membership = np.zeros((6, 4))
+    membership[np.arange(6), domain_of_item] = 1
+    together = scores_by_domain(matrix, membership)
+    for domain in range(4):
+        items = [i for i in range(6) if domain_of_item[i] == domain]
+        expected = [domain_score([row[i] for i in items]) for row in rows]
+        found = [None if np.isnan(s) else s for s in together[:, domain]]
+        assert found == [None if e is None else pytest.approx(e) for e in expected]
