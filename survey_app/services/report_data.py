@@ -136,6 +136,7 @@ class ReportData:
 
     participant_ids: np.ndarray
     gender: np.ndarray
+    #: The stored value; "" for those without an exit record.
     exit_outcome: np.ndarray
     age_band: np.ndarray
     organisation_path: np.ndarray
@@ -289,7 +290,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """
     connection = db.session.connection()
     result = connection.execute(
-        sa.select(Participant.id, Participant.gender, Participant.exit_outcome,
+        sa.select(Participant.id, Participant.gender,
+                  sa.func.coalesce(Participant.exit_outcome, ""),
                   AGE_AT_ENROLMENT, Organisation.path, epoch_days(Participant.enrolled_on),
                   epoch_days(Participant.exited_on))
         .join(Participant.organisation)
@@ -311,7 +313,7 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         participant_ids=participant_ids,
         # The stored values: each enum's value, which equals its member.
         gender=np.array(gender, dtype=str),
-        exit_outcome=np.array(exit_outcome, dtype=object),
+        exit_outcome=np.array(exit_outcome, dtype=str),
         age_band=age_bands(np.array(age, dtype=float)),
         organisation_path=np.array(path, dtype=str),
         enrolled_on=np.array(enrolled_on, dtype=np.int64).astype("datetime64[D]"),

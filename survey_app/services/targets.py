@@ -197,9 +197,8 @@ def observations(
     """
     nothing = np.full(len(data), np.nan)
     if definition.rule == TargetRule.EXIT_OUTCOME:
-        outcomes = set(definition.outcomes or [])
-        counted = np.array([o is not None for o in data.exit_outcome], dtype=bool)
-        reached = np.array([o in outcomes for o in data.exit_outcome], dtype=bool)
+        counted = data.exit_outcome != ""
+        reached = np.isin(data.exit_outcome, list(definition.outcomes or []))
     elif definition.rule == TargetRule.DOMAIN_IMPROVED:
         change = domain_changes.get(definition.domain or "", nothing)
         counted = ~np.isnan(change)
