@@ -74,6 +74,7 @@ def test_changes_computed_side_by_side_equal_each_computed_alone():
     # The warning filters the threads swapped are the caller's again.
     assert warnings.filters == filters_before
 
+
 def test_zero_differences_are_kept_in_the_ranking_but_not_the_effect_size():
     d = [0, 0, 1, 2, -3, 4, 5, 6, 7, 8, 9, 10]
     result = paired_change(d)
@@ -82,6 +83,13 @@ def test_zero_differences_are_kept_in_the_ranking_but_not_the_effect_size():
     # Zeros dropped: ranks 1..10 of 1 2 3 … 10, with 3 negative: (52 − 3)/55.
     assert rank_biserial(d) == pytest.approx(49 / 55)
 
+
+
+def test_tied_differences_share_their_mean_rank():
+    # |d| = 1 1 1 2 2 2 3 take ranks 2 2 2 5 5 5 7: R+ = 2+2+5+5+7 = 21, R− = 2+5 = 7.
+    assert rank_biserial([1, 1, -1, 2, 2, -2, 3]) == pytest.approx((21 - 7) / 28)
+    # Zeros first dropped: the same.
+    assert rank_biserial([0, 1, 1, -1, 0, 2, 2, -2, 3]) == pytest.approx((21 - 7) / 28)
 
 def test_all_zero_differences_give_no_p_value_and_say_so():
     result = paired_change([0] * 12)
