@@ -4,10 +4,10 @@ Only two responses per participant enter the report: the intake, and the latest
 one answered after it (exit if answered, else the last follow-up). They are picked
 in numpy from the participants' occasions, which attrition reads anyway, and only
 they are then read, each with its answers' values packed at submission
-(``questionnaires.packing``): a project of 100 000 participants with 13 occasions of
-20 items reads 200 000 short rows instead of 26 million answers, and is scored a
-column at a time.
-"""
+(``questionnaires.packing``). Occasions and responses both come back aggregated, as
+one text or byte string, so that a project of 100 000 participants with 13
+occasions of 20 items costs the driver two values rather than 26 million answers,
+and is scored a column at a time."""
 
 from __future__ import annotations
 
