@@ -193,7 +193,8 @@ class integer_rows(sa.sql.functions.FunctionElement):  # noqa: N801 - used like 
     """Integer columns of all rows as one text, comma-separated, row after row: one
     aggregate keeps each row's values together. A driver builds an object per value
     it hands over, some five million for the occasions of 100 000 participants,
-    where numpy parses this text in one call (``_parse_integer_rows``)."""
+    where numpy parses this text in one call (``_parse_integer_rows``). At some 30
+    bytes an occasion, PostgreSQL's limit of 1 GB a value holds 30 million."""
 
     type = sa.Text()
     inherit_cache = True
