@@ -116,6 +116,7 @@ ROUTES = [
           form=(("language", "en"), ("next", "/s/help"))),
     # Only a tablet session has anything to keep alive; for others it changes nothing.
     Route("participant.still_here", "POST", "/s/tablet/still-here", {}, 204),
+    Route("participant.leave_tablet", "POST", "/s/tablet/leave", {}, 303),
     route("coach.caseload", "GET", "/coach/", only("coach")),
     route("coach.enrol", "GET", "/coach/participants/new", only("coach")),
     route("coach.participant", "GET", "/coach/participants/{participant}",

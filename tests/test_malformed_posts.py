@@ -62,6 +62,7 @@ def targets(app):
         (anonymous, "/s/display"),
         (anonymous, "/s/code"),
         (anonymous, "/s/tablet/still-here"),
+        (anonymous, "/s/tablet/leave"),
         (coach_client, "/coach/participants/new"),
         (coach_client, f"{person}/link"),
         (coach_client, f"{person}/tablet-code"),

@@ -356,6 +356,17 @@ def give_back() -> str:
     return render_template("participant/give_back.html")
 
 
+@bp.post("/tablet/leave")
+def leave_tablet() -> WerkzeugResponse:
+    """The idle warning went unanswered: the browser ends the tablet session itself, so
+    the link dies whether or not the server's clock has reached the idle limit yet
+    (the warning's reply may have reached it a moment after it was given)."""
+    on_tablet = tablet_session.current()
+    if on_tablet is not None and on_tablet.occasion_id is not None:
+        _end_idle_tablet(db.session.get(Occasion, on_tablet.occasion_id), clock.now())
+    return redirect(url_for(".give_back"), 303)
+
+
 @bp.post("/tablet/still-here")
 def still_here() -> tuple[str, int]:
     """The participant answered the idle warning: the tablet session lives on."""

@@ -121,6 +121,28 @@ def test_still_here_keeps_the_tablet_session_alive(app, client, coach, monkeypat
     assert client.get(f"/s/{token}/q/step").status_code == 200
 
 
+
+def test_an_unanswered_warning_ends_the_session_at_once(app, client, coach):
+    participant = make_participant(coach=coach)
+    token = type_code(client, code_for(app, coach, participant)).headers["Location"][3:]
+    page = client.get(f"/s/{token}/q/step").get_data(as_text=True)
+    csrf = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
+    # The browser's timer ran out; the server's clock may be a moment behind it.
+    left = client.post("/s/tablet/leave", data={"csrf_token": csrf})
+    assert left.status_code == 303 and left.headers["Location"] == "/s/tablet"
+    assert client.get(f"/s/{token}/q/step").status_code == 404
+
+
+def test_leaving_without_a_tablet_session_ends_nobody_s_link(app, client, coach):
+    token = type_code(client, code_for(app, coach, make_participant(coach=coach))).headers[
+        "Location"][3:]
+    elsewhere = app.test_client()  # another browser, not on the tablet
+    code_page = elsewhere.get("/s/code").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', code_page)
+    assert csrf is not None
+    assert elsewhere.post("/s/tablet/leave", data={"csrf_token": csrf.group(1)}).status_code == 303
+    assert client.get(f"/s/{token}/q/step").status_code == 200
+
 def test_the_give_back_screen_ends_nothing_that_is_in_use(app, client, coach):
     token = type_code(client, code_for(app, coach, make_participant(coach=coach))).headers[
         "Location"][3:]

@@ -89,7 +89,19 @@
         method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken }
       }).catch(function () { /* offline: the next page load tells it */ });
     }
-    function end() { window.location.assign(body.getAttribute("data-idle-url")); }
+    function end() {
+      // A form, not a fetch: the browser follows the answer to the neutral screen.
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = body.getAttribute("data-leave-url");
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrfToken;
+      form.appendChild(token);
+      body.appendChild(form);
+      form.submit();
+    }
     function warn() {
       if (!dialog) {
         body.appendChild(template.content.cloneNode(true));
