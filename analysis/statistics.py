@@ -163,7 +163,6 @@ def paired_change(
     return PairedChange(n, mean, median, mean_ci, median_ci, wilcoxon, rank_biserial(d), sign)
 
 
-
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -175,6 +174,7 @@ def paired_changes(
     with bootstrap.quiet(), ThreadPoolExecutor(WORKERS) as pool:
         found = pool.map(partial(paired_change, min_n=min_n), differences.values())
         return dict(zip(differences, found, strict=True))
+
 
 def group_difference(
     first: Sequence[float], second: Sequence[float], min_n: int = MIN_N_FOR_TESTS,
