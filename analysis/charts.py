@@ -49,22 +49,30 @@ def stacked_distribution(
     figure = Figure(figsize=(9, 0.5 * len(bars) + 1.6), layout="constrained")
     axes = figure.subplots()
     colours = matplotlib.colormaps[STEP_COLOURS].resampled(len(steps))
-    positions = list(range(len(bars)))[::-1]
-    for position, bar in zip(positions, bars, strict=True):
-        left = 0.0
-        for index, (step, cell) in enumerate(zip(steps, bar.shares, strict=True)):
-            if cell.suppressed or not cell.value:
-                continue
-            width = 100 * cell.value
-            axes.barh(position, width, left=left, color=colours(index), edgecolor="white",
-                      label=f"{labels.step} {step}")
+    positions = np.arange(len(bars))[::-1]
+    # One segment per bar and step; a hidden or empty share has no segment.
+    widths = np.array([[0.0 if cell.suppressed or not cell.value else 100 * cell.value
+                        for cell in bar.shares] for bar in bars]).reshape(len(bars), len(steps))
+    lefts = np.cumsum(widths, axis=1) - widths
+    # A call per step, not per segment: each call costs a container and its bookkeeping.
+    for index, step in enumerate(steps):
+        drawn = widths[:, index] > 0
+        if not drawn.any():
+            continue
+        axes.barh(positions[drawn], widths[drawn, index], left=lefts[drawn, index],
+                  color=colours(index), edgecolor="white", label=f"{labels.step} {step}")
+        text_colour = "white" if index < len(steps) / 2 else "black"
+        for position, left, width in zip(positions[drawn], lefts[drawn, index],
+                                         widths[drawn, index], strict=True):
             if width >= 6:
-                text_colour = "white" if index < len(steps) / 2 else "black"
                 axes.text(left + width / 2, position, str(step), ha="center", va="center",
                           fontsize=8, color=text_colour)
-            left += width
-        if any(cell.suppressed for cell in bar.shares) and left < 99.5:
-            axes.barh(position, 100 - left, left=left, label=labels.hidden, **HIDDEN_STYLE)
+    shown = widths.sum(axis=1)
+    hidden = np.array([any(cell.suppressed for cell in bar.shares) for bar in bars],
+                      dtype=bool) & (shown < 99.5)
+    if hidden.any():
+        axes.barh(positions[hidden], 100 - shown[hidden], left=shown[hidden],
+                  label=labels.hidden, **HIDDEN_STYLE)
     axes.set_yticks(positions, [bar.label for bar in bars])
     axes.set_xlim(0, 100)
     axes.set_xlabel(labels.share_axis)
@@ -170,25 +178,26 @@ def monthly_chart(
 ) -> Figure:
     """Per kind (enrolled, exited), women and men per month side by side."""
     figure = Figure(figsize=(10, 3.2 * len(series)), layout="constrained")
-    axes_list = figure.subplots(len(series), 1, squeeze=False)[:, 0]
+    # One month axis, labelled once under the last panel.
+    axes_list = figure.subplots(len(series), 1, squeeze=False, sharex=True)[:, 0]
     positions = np.arange(len(months))
     for axes, (kind, per_month) in zip(axes_list, series.items(), strict=True):
         for offset, group, hatch in ((-0.2, "woman", ""), (0.2, "man", "//")):
             cells = [per_month[m][group] for m in months]
             heights = [0 if c.suppressed else c.value for c in cells]
-            bars = axes.bar(positions + offset, heights, 0.4, hatch=hatch, edgecolor="black",
-                            linewidth=0.4, color=GROUP_STYLES[group]["color"],
-                            label=group_labels[group])
-            for bar, cell in zip(bars, cells, strict=True):
+            axes.bar(positions + offset, heights, 0.4, hatch=hatch, edgecolor="black",
+                     linewidth=0.4, color=GROUP_STYLES[group]["color"],
+                     label=group_labels[group])
+            for position, cell in zip(positions, cells, strict=True):
                 if cell.suppressed:
-                    axes.annotate(suppressed_mark, (bar.get_x() + bar.get_width() / 2, 0),
-                                  ha="center", va="bottom", fontsize=8)
+                    axes.text(position + offset, 0, suppressed_mark, ha="center",
+                              va="bottom", fontsize=8)
         axes.set_title(titles[kind])
-        axes.set_xticks(positions, months, rotation=45, ha="right", fontsize=8)
         axes.set_ylabel(count_axis)
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
         axes.legend(loc="upper left", fontsize=8)
+    axes_list[-1].set_xticks(positions, months, rotation=45, ha="right", fontsize=8)
     return figure
 
 
