@@ -4,10 +4,10 @@ Only two responses per participant enter the report: the intake, and the latest
 one answered after it (exit if answered, else the last follow-up). They are picked
 in numpy from the participants' occasions, which attrition reads anyway, and only
 they are then read, each with its answers' values packed at submission
-(``questionnaires.packing``). Occasions and responses both come back aggregated, as
-one text or byte string: a project of 100 000 participants with 13 occasions of 20
-items costs the driver a row per participant and a few long values, rather than 26
-million answers, and is scored a column at a time."""
+(``questionnaires.packing``). Participants, occasions and responses all come back
+aggregated, as one text each: a project of 100 000 participants with 13 occasions of
+20 items costs the driver a few long values, rather than 26 million answers, and is
+scored a column at a time."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from analysis.domains import scores_by_domain
 from questionnaires import Catalogue, packing
 from survey_app.extensions import db
 from survey_app.models import (
+    ExitOutcome,
+    Gender,
     Occasion,
     OccasionKind,
     Organisation,
@@ -239,18 +241,10 @@ def _parse_integer_rows(text: str | None, columns: int) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, columns)
 
 
-def _days_or_nat(days: Sequence[int | None]) -> np.ndarray:
-    """Days since 1970 as datetime64[D], NaT where None."""
-    found = np.array(days, dtype=float)
-    dates = np.full(found.size, np.datetime64("NaT"), dtype="datetime64[D]")
-    known = ~np.isnan(found)
-    dates[known] = found[known].astype(np.int64).astype("datetime64[D]")
-    return dates
-
-
-def _kind_code() -> sa.ColumnElement[int]:
-    """The occasion's kind as its index in ``KIND_CODES``."""
-    return sa.case(*((Occasion.kind == kind, code) for code, kind in enumerate(KIND_CODES)))
+def _code(column: sa.ColumnElement[str], members: Sequence[str]) -> sa.ColumnElement[int]:
+    """The column's value as its index in ``members``; NONE where it is NULL."""
+    return sa.case(*((column == member, code) for code, member in enumerate(members)),
+                   else_=NONE)
 
 
 #: What PostgreSQL assumes passing a row from a parallel worker costs, for the report's
@@ -284,45 +278,87 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """Everyone covered, with their stored occasions, and their intake and latest
     submitted response as columns.
 
-    The queries hand over plain values: people straight from the driver's cursor,
-    occasions and responses each aggregated into one text. A SQLAlchemy Row, an enum
-    or a date object per participant or occasion would cost more than the rest of
-    the report.
+    Each query hands over a few long values: people and occasions as integer text,
+    responses as hex records. A row, an enum or a date object per participant or
+    occasion would cost the driver more than the rest of the report.
     """
     connection = db.session.connection()
-    result = connection.execute(
-        sa.select(Participant.id, Participant.gender,
-                  sa.func.coalesce(Participant.exit_outcome, ""),
-                  AGE_AT_ENROLMENT, Organisation.path, epoch_days(Participant.enrolled_on),
-                  epoch_days(Participant.exited_on))
-        .join(Participant.organisation)
-        .where(*filters.participant_conditions())
-        .order_by(Participant.id)
-    )
-    people = result.cursor.fetchall()
-    result.close()
-    ids, gender, exit_outcome, age, path, enrolled_on, exited_on = (
-        zip(*people, strict=True) if people else ([],) * 7
-    )
-    participant_ids = np.array(ids, dtype=np.int64)
+    people = _people(connection, filters)
     with _parallel_joins(connection):
-        occasions = _occasions(connection, filters, participant_ids)
+        occasions = _occasions(connection, filters, people.ids)
     item_ids = _item_ids(catalogue)
-    intake, latest = _chosen_responses(connection, occasions, len(ids), catalogue, item_ids)
+    intake, latest = _chosen_responses(connection, occasions, people.ids.size, catalogue,
+                                       item_ids)
 
     return ReportData(
-        participant_ids=participant_ids,
-        # The stored values: each enum's value, which equals its member.
-        gender=np.array(gender, dtype=str),
-        exit_outcome=np.array(exit_outcome, dtype=str),
-        age_band=age_bands(np.array(age, dtype=float)),
-        organisation_path=np.array(path, dtype=str),
-        enrolled_on=np.array(enrolled_on, dtype=np.int64).astype("datetime64[D]"),
-        exited_on=_days_or_nat(exited_on),
+        participant_ids=people.ids,
+        gender=people.gender,
+        exit_outcome=people.exit_outcome,
+        age_band=age_bands(people.age),
+        organisation_path=people.organisation_path,
+        enrolled_on=people.enrolled_on,
+        exited_on=people.exited_on,
         item_ids=item_ids,
         intake=intake,
         latest=latest,
         occasions=occasions.stored,
+    )
+
+
+#: A date's stand-in in integer text where there is none: no stored date is this far
+#: before 1970.
+NO_DAY = -(2**31)
+
+
+@dataclass(frozen=True)
+class _People:
+    """The covered participants by id, one column each."""
+
+    ids: np.ndarray
+    #: Stored values, as ``Participant.gender`` holds them.
+    gender: np.ndarray
+    #: Stored values; "" for those without an exit record.
+    exit_outcome: np.ndarray
+    #: Age at enrolment, in whole years.
+    age: np.ndarray
+    organisation_path: np.ndarray
+    enrolled_on: np.ndarray
+    exited_on: np.ndarray
+
+
+def _people(connection: sa.Connection, filters: ReportFilters) -> _People:
+    """Everyone covered, as seven integers each: enums by their index, dates as days."""
+    columns = (Participant.id, _code(Participant.gender, list(Gender)),
+               _code(Participant.exit_outcome, list(ExitOutcome)),
+               sa.cast(AGE_AT_ENROLMENT, sa.Integer), Participant.organisation_id,
+               epoch_days(Participant.enrolled_on),
+               sa.func.coalesce(epoch_days(Participant.exited_on), NO_DAY))
+    text = connection.execute(
+        sa.select(integer_rows(*columns))
+        .select_from(Participant)
+        .join(Participant.organisation)
+        .where(*filters.participant_conditions())
+    ).scalar_one()
+    rows = _parse_integer_rows(text, len(columns))
+    ids, gender, outcome, age, organisation, enrolled_on, exited_on = (
+        rows[np.argsort(rows[:, 0])].T
+    )
+    paths = dict(connection.execute(
+        sa.select(Organisation.id, Organisation.path)
+        .where(organisations.subtree_clause(filters.scope))
+    ).all())
+    known, organisation_index = np.unique(organisation, return_inverse=True)
+    exited = exited_on.astype("datetime64[D]")
+    exited[exited_on == NO_DAY] = np.datetime64("NaT")
+    return _People(
+        ids=ids,
+        gender=np.array([member.value for member in Gender])[gender],
+        exit_outcome=np.array(["", *(member.value for member in ExitOutcome)])[outcome + 1],
+        age=age.astype(float),
+        organisation_path=np.array([paths[i] for i in known.tolist()], dtype=str)[
+            organisation_index],
+        enrolled_on=enrolled_on.astype("datetime64[D]"),
+        exited_on=exited,
     )
 
 
@@ -343,7 +379,7 @@ def _occasions(
 ) -> _Occasions:
     """Every covered participant's stored occasions, seven integers each."""
     submitted = Response.submitted_at.is_not(None)
-    columns = (Occasion.participant_id, _kind_code(), Occasion.sequence,
+    columns = (Occasion.participant_id, _code(Occasion.kind, KIND_CODES), Occasion.sequence,
                epoch_days(Occasion.due_on), sa.func.coalesce(Response.id, 0),
                sa.case((submitted, 1), else_=0),
                sa.case((sa.and_(submitted, *filters.response_conditions()), 1), else_=0))
