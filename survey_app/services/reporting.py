@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from analysis import MovementTable, StepDistribution, movement_table
+from analysis import MovementTable, StepDistribution, bootstrap, movement_table
 from analysis import step_distribution as distribution_of
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
@@ -225,45 +225,54 @@ def analyse(
 ) -> EvaluatorReport:
     """The report's figures from what was read; touches no database.
 
-    Attrition, the monthly table and reliable change are computed in other threads
-    meanwhile: they are mostly numpy on whole columns, which releases the GIL.
+    The domain table (bootstrap intervals for every domain and group), attrition,
+    the monthly table and reliable change are computed in other threads meanwhile:
+    their cost is numpy's on whole columns, which releases the GIL. The domain
+    table, the longest, starts first.
+
+    Interval code silences scipy's warnings on degenerate resamples with
+    ``bootstrap.quiet``, here in several threads at once; entered around them all,
+    it has the caller's own warning filters back once every thread is done.
     """
     data = inputs.data
-    with ThreadPoolExecutor(WORKERS) as pool:
+    with bootstrap.quiet(), ThreadPoolExecutor(WORKERS + 1) as pool:
+        scored = ScoredAnswers.of(data, catalogue)
+        domain_scores = domain_change_scores(data, scored, catalogue)
+        domains = pool.submit(domain_change_table, domain_scores, threshold)
         attrition = pool.submit(
             lambda: attrition_table(participant_progress(data, today), threshold))
         monthly = pool.submit(monthly_report, data, filters, today, threshold)
-        scored = ScoredAnswers.of(data, catalogue)
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
                                       threshold)
         steps = steps_of(data, catalogue)
         table = movement_table(steps, threshold)
-        domain_scores = domain_change_scores(data, scored, catalogue)
         changes = dict(zip(domain_scores.domains,
                            (domain_scores.after - domain_scores.before).T, strict=True))
         completer_steps = steps_of(data, catalogue, completers=True)
         completers = movement_table(completer_steps, threshold)
         parts = _parts_below(filters.scope, data)
         ladder = ladder_steps(catalogue)
+        # Keyword arguments are evaluated in order: this thread's own figures first,
+        # then what the other threads computed meanwhile.
         return EvaluatorReport(
             improved_difference=improved_share_difference(steps, table),
             completers=completers,
             completers_statistics=movement_statistics(completer_steps, completers),
             by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
             by_organisation=movement_breakdown(steps, parts, sorted(set(parts)), table, threshold),
-            reliable_change=reliable_change.result(),
             exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),
-            monthly=monthly.result(),
             movement=table,
             statistics=movement_statistics(steps, table),
             distribution=distribution_of(steps, ladder, threshold),
-            domains=domain_change_table(domain_scores, threshold),
-            attrition=attrition.result(),
             targets=[
                 JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
                                               threshold))
                 for d in inputs.targets
             ],
             targets_set_on=inputs.targets_set_on,
+            reliable_change=reliable_change.result(),
+            monthly=monthly.result(),
+            attrition=attrition.result(),
+            domains=domains.result(),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import warnings
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 import yaml
 from flask import Flask, current_app
 
+from analysis.domains import domain_change_table
 from questionnaires import Catalogue
 from survey_app import create_app
 from survey_app.extensions import db
@@ -150,3 +152,29 @@ def test_the_report_read_leaves_the_planner_settings_as_it_found_them(app):
     assert data.intake.present.tolist() == [True]
     # Still inside the same transaction, where the read changed it for its joins.
     assert parallel_tuple_cost() == before
+
+
+def test_the_report_computed_in_threads_equals_its_parts_and_leaves_warnings_alone(app):
+    # Twelve women and twelve men whose health moves by a step or two: enough for
+    # the bootstrap intervals that the report computes in several threads at once.
+    for number in range(24):
+        gender = Gender.WOMAN if number % 2 else Gender.MAN
+        participant = make_participant(code=f"HAN-{number:04}", gender=gender,
+                                       enrolled_on=clock.today() - timedelta(days=100))
+        answer(participant, OccasionKind.INTAKE, {"health": "1"})
+        answer(participant, OccasionKind.FOLLOWUP, {"health": str(2 + number % 3)})
+    catalogue = current_app.extensions["questionnaires"]
+    filters = reporting.ReportFilters(organisations.find("MIA"))
+    filters_before = list(warnings.filters)
+
+    report = reporting.evaluator_report(filters, catalogue, 5, clock.today())
+
+    # The warning filters the threads swapped are the caller's again.
+    assert warnings.filters == filters_before
+    data = report_data.read(filters, catalogue)
+    scores = reporting.domain_change_scores(
+        data, reporting.ScoredAnswers.of(data, catalogue), catalogue)
+    assert report.domains == domain_change_table(scores, 5)
+    health = report.domains.rows["health"]["total"].change
+    assert health.n == 24 and health.mean == pytest.approx(2)  # 1, 2 and 3 steps up
+    assert health.mean_ci is not None
