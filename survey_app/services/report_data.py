@@ -20,6 +20,7 @@ from functools import cached_property
 
 import numpy as np
 import sqlalchemy as sa
+from psycopg import pq
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -192,19 +193,24 @@ def _epoch_days_postgresql(element: epoch_days, compiler: SQLCompiler, **kw: obj
 
 
 class integer_rows(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
-    """Integer columns of all rows as one text, comma-separated, row after row: one
+    """Integer columns (none NULL) of all rows as one value, row after row: one
     aggregate keeps each row's values together. A driver builds an object per value
     it hands over, some five million for the occasions of 100 000 participants,
-    where numpy parses this text in one call (``_parse_integer_rows``). At some 30
-    bytes an occasion, PostgreSQL's limit of 1 GB a value holds 30 million."""
+    where numpy reads this value in one call (``_parse_integer_rows``).
 
-    type = sa.Text()
+    On PostgreSQL each value is its four bytes, big-endian (``int4send``); on SQLite,
+    whose aggregates only build text, the values are comma-separated. PostgreSQL's
+    limit of 1 GB a value holds some 35 million occasions."""
+
+    type = sa.LargeBinary()
     inherit_cache = True
 
 
 @compiles(integer_rows, "postgresql")
 def _integer_rows_postgresql(element: integer_rows, compiler: SQLCompiler, **kw: object) -> str:
-    return f"string_agg(concat_ws(',', {compiler.process(element.clauses, **kw)}), ',')"
+    row = " || ".join(f"int4send(CAST({compiler.process(column, **kw)} AS INTEGER))"
+                      for column in element.clauses)
+    return f"string_agg({row}, ''::bytea)"
 
 
 @compiles(integer_rows, "sqlite")
@@ -213,32 +219,61 @@ def _integer_rows_sqlite(element: integer_rows, compiler: SQLCompiler, **kw: obj
     return f"group_concat({row}, ',')"
 
 
-class hex_records(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
-    """Each row's response id and packed values, all rows concatenated as one hex text:
-    the records ``packing.unpack_with_ids`` reads. Hex, because SQLite has no
-    aggregate for byte strings."""
+class packed_records(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
+    """Each row's response id and packed values, all rows concatenated: the records
+    ``packing.unpack_with_ids`` reads. As bytes on PostgreSQL; as hex text on SQLite,
+    which has no aggregate for byte strings."""
 
-    type = sa.Text()
+    type = sa.LargeBinary()
     inherit_cache = True
 
 
-@compiles(hex_records, "postgresql")
-def _hex_records_postgresql(element: hex_records, compiler: SQLCompiler, **kw: object) -> str:
+@compiles(packed_records, "postgresql")
+def _packed_records_postgresql(
+    element: packed_records, compiler: SQLCompiler, **kw: object
+) -> str:
     response_id, packed = (compiler.process(column, **kw) for column in element.clauses)
-    return f"encode(string_agg(int4send({response_id}) || {packed}, ''::bytea), 'hex')"
+    return f"string_agg(int4send({response_id}) || {packed}, ''::bytea)"
 
 
-@compiles(hex_records, "sqlite")
-def _hex_records_sqlite(element: hex_records, compiler: SQLCompiler, **kw: object) -> str:
+@compiles(packed_records, "sqlite")
+def _packed_records_sqlite(element: packed_records, compiler: SQLCompiler, **kw: object) -> str:
     response_id, packed = (compiler.process(column, **kw) for column in element.clauses)
     return f"group_concat(printf('%08X', {response_id}) || hex({packed}), '')"
 
 
-def _parse_integer_rows(text: str | None, columns: int) -> np.ndarray:
+#: Execution option for the report's aggregates: on PostgreSQL, results come in the
+#: binary format, so their bytes cross the wire as they are rather than as hex text
+#: that the server writes and the driver parses.
+BINARY_RESULTS = "stegvis_binary_results"
+
+
+@sa.event.listens_for(sa.Engine, "before_cursor_execute")
+def _binary_results(
+    connection: sa.Connection, cursor: object, statement: str, parameters: object,
+    context: sa.engine.ExecutionContext | None, executemany: bool,
+) -> None:
+    if (context is not None and context.execution_options.get(BINARY_RESULTS)
+            and connection.dialect.name == "postgresql"):
+        # psycopg reads every column in the cursor's format; these queries return
+        # integers, text and bytes, which load the same from either.
+        cursor.format = pq.Format.BINARY  # type: ignore[attr-defined]
+
+
+def _as_bytes(value: bytes | str | None) -> bytes:
+    """An aggregate's bytes, whichever form the database gave them in."""
+    if value is None:
+        return b""
+    return bytes.fromhex(value) if isinstance(value, str) else bytes(value)
+
+
+def _parse_integer_rows(value: bytes | str | None, columns: int) -> np.ndarray:
     """What ``integer_rows`` gave, as an int64 matrix; NULL when there were no rows."""
-    if not text:
+    if not value:
         return np.empty((0, columns), dtype=np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, columns)
+    if isinstance(value, str):
+        return np.fromstring(value, dtype=np.int64, sep=",").reshape(-1, columns)
+    return np.frombuffer(value, dtype=">i4").astype(np.int64).reshape(-1, columns)
 
 
 def _code(column: sa.ColumnElement[str], members: Sequence[str]) -> sa.ColumnElement[int]:
@@ -333,13 +368,14 @@ def _people(connection: sa.Connection, filters: ReportFilters) -> _People:
                sa.cast(AGE_AT_ENROLMENT, sa.Integer), Participant.organisation_id,
                epoch_days(Participant.enrolled_on),
                sa.func.coalesce(epoch_days(Participant.exited_on), NO_DAY))
-    text = connection.execute(
+    value = connection.execute(
         sa.select(integer_rows(*columns))
         .select_from(Participant)
         .join(Participant.organisation)
-        .where(*filters.participant_conditions())
+        .where(*filters.participant_conditions()),
+        execution_options={BINARY_RESULTS: True},
     ).scalar_one()
-    rows = _parse_integer_rows(text, len(columns))
+    rows = _parse_integer_rows(value, len(columns))
     ids, gender, outcome, age, organisation, enrolled_on, exited_on = (
         rows[np.argsort(rows[:, 0])].T
     )
@@ -383,16 +419,17 @@ def _occasions(
                epoch_days(Occasion.due_on), sa.func.coalesce(Response.id, 0),
                sa.case((submitted, 1), else_=0),
                sa.case((sa.and_(submitted, *filters.response_conditions()), 1), else_=0))
-    text = connection.execute(
+    value = connection.execute(
         sa.select(integer_rows(*columns))
         .select_from(Occasion)
         .join(Participant, Participant.id == Occasion.participant_id)
         .join(Participant.organisation)
         .outerjoin(Response, Response.occasion_id == Occasion.id)
-        .where(*filters.participant_conditions())
+        .where(*filters.participant_conditions()),
+        execution_options={BINARY_RESULTS: True},
     ).scalar_one()
     participant, kind, sequence, due_on, response_id, submitted_flag, reportable = (
-        _parse_integer_rows(text, len(columns)).T
+        _parse_integer_rows(value, len(columns)).T
     )
     return _Occasions(
         stored=schedule.StoredColumns(
@@ -452,13 +489,14 @@ def _chosen_responses(
     versions: list[tuple[str, int]] = []
     for slug, number, count, records in connection.execute(
         sa.select(Response.questionnaire_slug, Response.questionnaire_version, sa.func.count(),
-                  hex_records(Response.id, Response.packed_values))
+                  packed_records(Response.id, Response.packed_values))
         .where(_id_in(connection, Response.id, wanted.tolist()))
-        .group_by(Response.questionnaire_slug, Response.questionnaire_version)
+        .group_by(Response.questionnaire_slug, Response.questionnaire_version),
+        execution_options={BINARY_RESULTS: True},
     ):
         definition = catalogue.get(slug, number).definition
         found_ids, found_values = packing.unpack_with_ids(
-            definition, bytes.fromhex(records or ""), count)
+            definition, _as_bytes(records), count)
         at = by_id[np.searchsorted(wanted, found_ids, sorter=by_id)]
         columns = [item_ids.index(item.id) for item in definition.items]
         values[np.ix_(at, columns)] = found_values
