@@ -5,7 +5,7 @@ one answered after it (exit if answered, else the last follow-up). They are pick
 in numpy from the participants' occasions, which attrition reads anyway, and only
 they are then read, each with its answers' values packed at submission
 (``questionnaires.packing``). Participants, occasions and responses all come back
-aggregated, as one text each: a project of 100 000 participants with 13 occasions of
+aggregated, as one long value each: a project of 100 000 participants with 13 occasions of
 20 items costs the driver a few long values, rather than 26 million answers, and is
 scored a column at a time."""
 
@@ -313,9 +313,10 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     """Everyone covered, with their stored occasions, and their intake and latest
     submitted response as columns.
 
-    Each query hands over a few long values: people and occasions as integer text,
-    responses as hex records. A row, an enum or a date object per participant or
-    occasion would cost the driver more than the rest of the report.
+    Each query hands over a few long values: people and occasions as
+    ``integer_rows``, responses as ``packed_records``. A row, an enum or a date object
+    per participant or occasion would cost the driver more than the rest of the
+    report.
     """
     connection = db.session.connection()
     people = _people(connection, filters)
@@ -340,8 +341,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     )
 
 
-#: A date's stand-in in integer text where there is none: no stored date is this far
-#: before 1970.
+#: A missing date's stand-in in ``integer_rows``, which hold no NULL: no stored date
+#: is this far before 1970.
 NO_DAY = -(2**31)
 
 
