@@ -116,11 +116,12 @@ def domain_change_table(
     groups = (*ALWAYS_SHOWN, TOTAL)
     sizes: dict[str, dict[str, Cell]] = {}
     published: dict[tuple[str, str], np.ndarray] = {}
+    of_gender = {g: scores.gender == g for g in GENDERS}
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
         if not changed.any():
             continue
-        values = {g: change[changed & (scores.gender == g), column] for g in GENDERS}
+        values = {g: change[changed & of_gender[g], column] for g in GENDERS}
         values[TOTAL] = change[changed, column]
         cells, total = suppressed_column([values[g].size for g in GENDERS], threshold)
         sizes[domain] = dict(zip((*GENDERS, TOTAL), (*cells, total), strict=True))
