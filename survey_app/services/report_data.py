@@ -5,9 +5,9 @@ one answered after it (exit if answered, else the last follow-up). They are pick
 in numpy from the participants' occasions, which attrition reads anyway, and only
 they are then read, each with its answers' values packed at submission
 (``questionnaires.packing``). Participants, occasions and responses all come back
-aggregated, as one long value each: a project of 100 000 participants with 13 occasions of
-20 items costs the driver a few long values, rather than 26 million answers, and is
-scored a column at a time."""
+aggregated, as one long value each: a project of 100 000 participants with 13
+occasions of 20 items costs the driver a few long values, rather than 26 million
+answers, and is scored a column at a time."""
 
 from __future__ import annotations
 

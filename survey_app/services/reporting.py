@@ -235,6 +235,7 @@ def analyse(
     it has the caller's own warning filters back once every thread is done.
     """
     data = inputs.data
+    # One thread more than the domain table's own pool: it holds one while it waits.
     with bootstrap.quiet(), ThreadPoolExecutor(WORKERS + 1) as pool:
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)

@@ -121,7 +121,6 @@ def test_still_here_keeps_the_tablet_session_alive(app, client, coach, monkeypat
     assert client.get(f"/s/{token}/q/step").status_code == 200
 
 
-
 def test_an_unanswered_warning_ends_the_session_at_once(app, client, coach):
     participant = make_participant(coach=coach)
     token = type_code(client, code_for(app, coach, participant)).headers["Location"][3:]
@@ -142,6 +141,7 @@ def test_leaving_without_a_tablet_session_ends_nobody_s_link(app, client, coach)
     assert csrf is not None
     assert elsewhere.post("/s/tablet/leave", data={"csrf_token": csrf.group(1)}).status_code == 303
     assert client.get(f"/s/{token}/q/step").status_code == 200
+
 
 def test_the_give_back_screen_ends_nothing_that_is_in_use(app, client, coach):
     token = type_code(client, code_for(app, coach, make_participant(coach=coach))).headers[
