@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -202,6 +203,10 @@ def monthly_chart(
 
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+#: A chart not drawn yet: a function of this module building its figure, with plain
+#: data bound (``functools.partial``), so that a worker process can draw it too.
+Drawing = Callable[[], Figure]
 
 
 def render(figure: Figure, fmt: str) -> bytes:

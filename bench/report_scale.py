@@ -12,7 +12,9 @@ reversed; 5 % "don't know"). On that database, in the same run:
   report, on database pages it brought into memory, and the timed runs get the
   same. The read, the analysis and the charts are also timed on their own; peak
   memory is tracemalloc's, in a separate run so its bookkeeping does not distort
-  the timings.
+  the timings. The charts are drawn in worker processes (``CHART_PROCESSES``, one
+  per core), started by the untimed run; their memory is given apart, as the
+  proportional set size of every process this one started (Linux only).
 * ``loop``: what a hand-written script would do: read every submitted answer,
   then one participant at a time pick intake and latest, score the domains and
   tally movement and mean domain change per gender. It computes far less than the
@@ -46,12 +48,12 @@ import flask_migrate
 import numpy as np
 import sqlalchemy as sa
 import yaml
+from flask import current_app
 from timing import best_of
 
-from analysis.charts import render
 from questionnaires import Catalogue, packing
 from survey_app import create_app
-from survey_app.evaluator.charts import CHARTS
+from survey_app.evaluator.charts import rendered_charts
 from survey_app.extensions import db
 from survey_app.services import clock, organisations, reporting
 
@@ -305,8 +307,7 @@ def stegvis_report(catalogue: Catalogue, today: date) -> dict[str, float]:
     read = time.perf_counter()
     report = reporting.analyse(inputs, filters, catalogue, THRESHOLD, today)
     analysed = time.perf_counter()
-    for build in CHARTS.values():
-        render(build(report), "svg")
+    rendered_charts(report, "svg", current_app.config["CHART_PROCESSES"])
     drawn = time.perf_counter()
     return {"read": read - started, "analysis": analysed - read, "charts": drawn - analysed,
             "full": drawn - started}
@@ -334,6 +335,32 @@ def throwaway_database(kind: str, folder: Path) -> Iterator[str]:
         server.dispose()
 
 
+def descendants_mb() -> float:
+    """Memory of the processes this one started and theirs: each one's proportional
+    set size, which counts a page they share once in all. NaN without /proc."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return float("nan")
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in proc.iterdir():
+        try:
+            if entry.name.isdigit():
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children[parent].append(int(entry.name))
+        except OSError:  # ended meanwhile
+            continue
+    total, waiting = 0, list(children[os.getpid()])
+    while waiting:
+        pid = waiting.pop()
+        waiting += children[pid]
+        try:
+            rollup = (proc / str(pid) / "smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+    return total / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -342,8 +369,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"On {args.database}:")
     print(f"{'participants':>12} {'answers':>11} {'read s':>7} {'analysis s':>10} "
-          f"{'charts s':>8} {'full s':>7} {'peak MB':>8} {'loop s':>7} {'loop/full':>9} "
-          f"{'pandas s':>8} {'pandas/full':>11}")
+          f"{'charts s':>8} {'full s':>7} {'peak MB':>8} {'workers MB':>10} {'loop s':>7} "
+          f"{'loop/full':>9} {'pandas s':>8} {'pandas/full':>11}")
     timings: dict[int, dict[str, float]] = {}
     for n in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="stegvis-bench-"))
@@ -366,6 +393,7 @@ def main() -> None:
                     stegvis_report(catalogue, today)
                     peak = tracemalloc.get_traced_memory()[1] / 1e6
                     tracemalloc.stop()
+                    workers = descendants_mb()
                     scoring = Scoring(catalogue)
                     base = best_of(args.repeat, loop, db.engine, scoring)
                     panda = best_of(args.repeat, with_pandas, db.engine, scoring)
@@ -375,8 +403,9 @@ def main() -> None:
             shutil.rmtree(folder)
         timings[n] = best
         print(f"{n:>12,} {answers:>11,} {best['read']:>7.2f} {best['analysis']:>10.2f} "
-              f"{best['charts']:>8.2f} {best['full']:>7.2f} {peak:>8.0f} {base:>7.2f} "
-              f"{base / best['full']:>9.1f} {panda:>8.2f} {panda / best['full']:>11.1f}")
+              f"{best['charts']:>8.2f} {best['full']:>7.2f} {peak:>8.0f} {workers:>10.0f} "
+              f"{base:>7.2f} {base / best['full']:>9.1f} {panda:>8.2f} "
+              f"{panda / best['full']:>11.1f}")
     sizes = sorted(timings)
     for smaller, larger in zip(sizes, sizes[1:], strict=False):
         # Charts and fixed costs do not grow with the data; each part shows how it scales.

@@ -16,6 +16,7 @@ from survey_app.config import (
     default_database_uri,
     read_secret_key,
     settings_from_environment,
+    usable_cores,
 )
 
 
@@ -89,6 +90,13 @@ def _finish_config(app: Flask) -> None:
         )
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     config["PROXY_COUNT"] = int(config["PROXY_COUNT"])
+    processes = config["CHART_PROCESSES"]
+    if processes is None:
+        config["CHART_PROCESSES"] = usable_cores()
+    elif str(processes).strip().isdigit():
+        config["CHART_PROCESSES"] = int(processes)
+    else:
+        raise ConfigurationError("STEGVIS_CHART_PROCESSES must be a whole number, 0 or more.")
     try:
         config["MAIL_PORT"] = int(config["MAIL_PORT"])
         for setting in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

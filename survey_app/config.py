@@ -33,6 +33,9 @@ class Defaults:
     ACCESSIBILITY_EMAIL = "tillganglighet@stegvis.invalid"
     #: Aggregated cells describing fewer participants than this are suppressed.
     SUPPRESSION_THRESHOLD = 5
+    #: Worker processes drawing a report's charts side by side; None: one per core
+    #: this process may use. 0 or 1 draws them in the web process itself.
+    CHART_PROCESSES: int | None = None
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A participant may leave the tablet for a long while mid-questionnaire; the CSRF
@@ -89,6 +92,7 @@ ENVIRONMENT_SETTINGS = {
     "STEGVIS_BASE_URL": "BASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "STEGVIS_PROXY_COUNT": "PROXY_COUNT",
+    "STEGVIS_CHART_PROCESSES": "CHART_PROCESSES",
     "STEGVIS_ERASURE_POLICY": "ERASURE_POLICY",
     "STEGVIS_SERVICE_OWNER": "SERVICE_OWNER",
     "STEGVIS_ACCESSIBILITY_EMAIL": "ACCESSIBILITY_EMAIL",
@@ -124,6 +128,13 @@ def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dic
         for variable, setting in ENVIRONMENT_SETTINGS.items()
         if environ.get(variable)
     }
+
+
+def usable_cores() -> int:
+    """The cores this process may run on, which a container may limit."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def default_database_uri(instance_path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import pytest
@@ -27,6 +28,10 @@ def test_environment_settings_apply(tmp_path, monkeypatch):
     assert app.config["SECRET_KEY"] == "s3cret"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/stegvis"
     assert app.config["BASE_URL"] == "https://stegvis.example.se"
+    # Unset, one chart process per core this process may use.
+    assert app.config["CHART_PROCESSES"] == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("STEGVIS_CHART_PROCESSES", "0")
+    assert create_app().config["CHART_PROCESSES"] == 0
 
 
 def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
@@ -53,6 +58,8 @@ def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
         ("MAIL_PORT", "smtp", "invalid literal"),
         ("MAIL_USE_TLS", "maybe", "MAIL_USE_TLS must be true or false"),
         ("STEGVIS_ERASURE_POLICY", "shred", "STEGVIS_ERASURE_POLICY must be"),
+        ("STEGVIS_CHART_PROCESSES", "-1", "STEGVIS_CHART_PROCESSES must be a whole number"),
+        ("STEGVIS_CHART_PROCESSES", "two", "STEGVIS_CHART_PROCESSES must be a whole number"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_a_clear_message(

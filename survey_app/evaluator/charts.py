@@ -1,21 +1,25 @@
-"""The report's charts: which figures, in which words. Drawing is in ``analysis.charts``."""
+"""The report's charts: which figures, in which words. Drawing is in ``analysis.charts``.
+
+Each chart is a ``Drawing``: its words are translated here, in the request, and the
+figure is built wherever it is drawn (``analysis.chart_workers``)."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from functools import partial
 
 from flask_babel import gettext as _
-from matplotlib.figure import Figure
 
+from analysis.chart_workers import render_all
 from analysis.charts import (
+    Drawing,
     IntervalPoint,
     IntervalRow,
     StackedBar,
     StackLabels,
     interval_chart,
     monthly_chart,
-    render,
     stacked_distribution,
     transition_heatmap,
 )
@@ -30,7 +34,7 @@ def _group_labels() -> dict[str, str]:
     return {group: str(label) for group, label in GROUP_LABELS.items()}
 
 
-def steps_chart(report: EvaluatorReport) -> Figure:
+def steps_chart(report: EvaluatorReport) -> Drawing:
     moments = (
         (_("intake"), report.distribution.shares["intake"]),
         (_("latest"), report.distribution.shares["latest"]),
@@ -43,15 +47,15 @@ def steps_chart(report: EvaluatorReport) -> Figure:
     ]
     labels = StackLabels(step=_("Step"), share_axis=_("Share of participants (%)"),
                          hidden=_("Hidden (small groups)"))
-    return stacked_distribution(bars, report.distribution.steps, labels)
+    return partial(stacked_distribution, bars, report.distribution.steps, labels)
 
 
-def transitions_chart(report: EvaluatorReport) -> Figure:
-    return transition_heatmap(report.transitions.steps, report.transitions.counts,
-                              _("Step at intake"), _("Step at the latest occasion"))
+def transitions_chart(report: EvaluatorReport) -> Drawing:
+    return partial(transition_heatmap, report.transitions.steps, report.transitions.counts,
+                   _("Step at intake"), _("Step at the latest occasion"))
 
 
-def domains_chart(report: EvaluatorReport) -> Figure:
+def domains_chart(report: EvaluatorReport) -> Drawing:
     rows = []
     for domain in report.domains.domains:
         points = []
@@ -62,11 +66,11 @@ def domains_chart(report: EvaluatorReport) -> Figure:
                 points.append(IntervalPoint(group, change.mean, ci.low if ci else None,
                                             ci.high if ci else None))
         rows.append(IntervalRow(str(DOMAIN_LABELS.get(domain, domain)), tuple(points)))
-    return interval_chart(rows, _group_labels(), _("Mean change in score (95 % CI)"),
-                          reference=0.0)
+    return partial(interval_chart, rows, _group_labels(), _("Mean change in score (95 % CI)"),
+                   reference=0.0)
 
 
-def targets_chart(report: EvaluatorReport) -> Figure:
+def targets_chart(report: EvaluatorReport) -> Drawing:
     rows = []
     for judged in report.targets:
         points = []
@@ -78,30 +82,39 @@ def targets_chart(report: EvaluatorReport) -> Figure:
                                             100 * ci.low, 100 * ci.high))
         rows.append(IntervalRow(targets.current_label(judged.definition), tuple(points),
                                 goal=100 * judged.definition.goal))
-    return interval_chart(rows, _group_labels(), _("Share reaching the target (%, 95 % CI)"),
-                          goal_label=_("Goal"), limits=(0, 100))
+    return partial(interval_chart, rows, _group_labels(),
+                   _("Share reaching the target (%, 95 % CI)"), goal_label=_("Goal"),
+                   limits=(0, 100))
 
 
-def monthly(report: EvaluatorReport) -> Figure:
+def monthly(report: EvaluatorReport) -> Drawing:
     titles = {"enrolled": _("Enrolled per month"), "exited": _("Exited per month")}
-    return monthly_chart(report.monthly.months, report.monthly.counts, titles,
-                         _group_labels(), _("Participants"))
+    return partial(monthly_chart, report.monthly.months, report.monthly.counts, titles,
+                   _group_labels(), _("Participants"))
 
 
-CHARTS: dict[str, Callable[[EvaluatorReport], Figure]] = {
+#: The report's charts, the slowest to draw first: they are drawn side by side in this
+#: order, and the monthly chart (two panels of two dozen months) takes twice as long
+#: as any other.
+CHARTS: dict[str, Callable[[EvaluatorReport], Drawing]] = {
+    "monthly": monthly,
     "steps": steps_chart,
     "transitions": transitions_chart,
     "domains": domains_chart,
     "targets": targets_chart,
-    "monthly": monthly,
 }
 
 
-def embedded_charts(report: EvaluatorReport) -> dict[str, str]:
+def rendered_charts(report: EvaluatorReport, fmt: str, processes: int) -> dict[str, bytes]:
+    """Every chart of the report, drawn in ``processes`` worker processes (see
+    ``analysis.chart_workers``; 0 draws them in this one)."""
+    return render_all({name: chart(report) for name, chart in CHARTS.items()}, fmt, processes)
+
+
+def embedded_charts(report: EvaluatorReport, processes: int) -> dict[str, str]:
     """Every chart as an SVG ``data:`` address, drawn from a report already computed:
     the page shows them without five more requests each computing the report anew."""
     return {
-        name: "data:image/svg+xml;base64,"
-        + base64.b64encode(render(draw(report), "svg")).decode("ascii")
-        for name, draw in CHARTS.items()
+        name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        for name, svg in rendered_charts(report, "svg", processes).items()
     }

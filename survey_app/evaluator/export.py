@@ -10,8 +10,10 @@ from survey_app.evaluator.charts import embedded_charts
 from survey_app.services.reporting import EvaluatorReport, ReportFilters
 
 
-def report_html(report: EvaluatorReport, filters: ReportFilters, generated_on: str) -> str:
-    charts = embedded_charts(report)
+def report_html(
+    report: EvaluatorReport, filters: ReportFilters, generated_on: str, chart_processes: int
+) -> str:
+    charts = embedded_charts(report, chart_processes)
     stylesheet = files("survey_app").joinpath("static/css/stegvis.css").read_text("utf-8")
     return render_template(
         "evaluator/report_export.html", report=report, scope=filters.scope, filters=filters,

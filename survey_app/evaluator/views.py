@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from analysis.charts import FORMATS, render
+from analysis.chart_workers import render_drawing
+from analysis.charts import FORMATS
 from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
 from survey_app.evaluator.choices import chosen_filters, chosen_month
@@ -49,7 +50,7 @@ def report() -> str:
         scope=filters.scope,
         report=report_data,
         filters=filters,
-        chart_src=embedded_charts(report_data).__getitem__,
+        chart_src=embedded_charts(report_data, current_app.config["CHART_PROCESSES"]).__getitem__,
         chart_download=lambda name, fmt: url_for(
             ".chart", name=name, fmt=fmt, download=1, **_filter_arguments(filters)
         ),
@@ -122,7 +123,7 @@ def chart(name: str, fmt: str) -> Response:
     if name not in CHARTS or fmt not in FORMATS:
         abort(404)
     _form, _filters, report_data = _chosen_report()
-    response = Response(render(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
+    response = Response(render_drawing(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
     if "download" in request.args:
         response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
     return response
