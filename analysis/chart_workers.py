@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from collections.abc import Mapping
@@ -65,11 +66,25 @@ def _pool(processes: int) -> ProcessPoolExecutor:
             _pools.clear()
             _owner = os.getpid()
         if processes not in _pools:
-            # What a worker starts with (matplotlib, the main module) stays for its life:
-            # frozen, the garbage collector no longer walks it after every few charts.
             _pools[processes] = ProcessPoolExecutor(processes, mp_context=_context(),
-                                                    initializer=gc.freeze)
+                                                    initializer=_start_worker)
         return _pools[processes]
+
+
+def _start_worker() -> None:
+    # What a worker starts with (matplotlib, the main module) stays for its life:
+    # frozen, the garbage collector no longer walks it after every few charts.
+    gc.freeze()
+    threading.Thread(target=_end_with_parent, name="end-with-parent", daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    # A web server stopped by a signal shuts no pool down: its workers would wait for
+    # charts for ever, and keep the server that forked them alive.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

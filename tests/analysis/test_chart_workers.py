@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from functools import partial
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
@@ -73,3 +77,52 @@ def test_a_worker_that_dies_costs_no_chart_and_new_workers_take_over():
 def test_an_error_in_a_chart_reaches_the_caller():
     with pytest.raises(ValueError, match="unknown chart format"):
         render_all({"one": where_drawn, "two": where_drawn}, "gif", processes=2)
+
+
+DRAWS_AND_WAITS = """
+import os, sys, time
+from analysis.chart_workers import render_all
+from matplotlib.figure import Figure
+
+def where_drawn():
+    figure = Figure()
+    figure.suptitle(f"process {os.getpid()}")
+    return figure
+
+if __name__ == "__main__":
+    charts = render_all({"one": where_drawn, "two": where_drawn}, "svg", processes=2)
+    print(os.getpid(), *(svg.split(b"process ")[1].split()[0].decode() for svg in charts.values()),
+          flush=True)
+    time.sleep(60)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path):
+    script = tmp_path / "draws_and_waits.py"
+    script.write_text(DRAWS_AND_WAITS, encoding="utf-8")
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True
+    ) as started:
+        try:
+            main, *drawn_by = (int(pid) for pid in started.stdout.readline().split())
+        finally:
+            started.kill()  # as a server stopped by a signal: no clean-up runs
+    assert drawn_by and main not in drawn_by
+    workers = {*drawn_by, *(parent_of(pid) for pid in drawn_by if running(pid))}
+    deadline = time.monotonic() + 30
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(pid) for pid in workers)
