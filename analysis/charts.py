@@ -204,8 +204,9 @@ def monthly_chart(
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
-#: A chart not drawn yet: a function of this module building its figure, with plain
-#: data bound (``functools.partial``), so that a worker process can draw it too.
+#: A chart not drawn yet: a call building its figure, such as one of this module's
+#: functions with plain data bound (``functools.partial``). It pickles, so that a
+#: worker process can draw it too.
 Drawing = Callable[[], Figure]
 
 
