@@ -42,7 +42,7 @@ def render_all(drawings: Mapping[str, Drawing], fmt: str, processes: int) -> dic
     workers start on the next call.
     """
     if processes < 2 or len(drawings) < 2:
-        return {name: render_drawing(drawing, fmt) for name, drawing in drawings.items()}
+        return _render_here(drawings, fmt)
     pool = _pool(processes)
     futures = {name: pool.submit(render_drawing, drawing, fmt)
                for name, drawing in drawings.items()}
@@ -50,7 +50,11 @@ def render_all(drawings: Mapping[str, Drawing], fmt: str, processes: int) -> dic
         return {name: future.result() for name, future in futures.items()}
     except BrokenProcessPool:
         _discard(pool)
-        return {name: render_drawing(drawing, fmt) for name, drawing in drawings.items()}
+        return _render_here(drawings, fmt)
+
+
+def _render_here(drawings: Mapping[str, Drawing], fmt: str) -> dict[str, bytes]:
+    return {name: render_drawing(drawing, fmt) for name, drawing in drawings.items()}
 
 
 _lock = threading.Lock()

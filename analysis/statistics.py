@@ -26,9 +26,18 @@ CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 4999
 #: Fixed so that a report shows the same intervals every time it is drawn.
 BOOTSTRAP_SEED = 20_261_123
+
+
+def usable_cores() -> int:
+    """The cores this process may run on, which a container may limit."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 #: Threads for statistics computed side by side. Their cost is numpy's and scipy's
 #: sorting and resampling, which release the GIL, so threads share it among cores.
-WORKERS = min(4, os.cpu_count() or 1)
+WORKERS = min(4, usable_cores())
 #: |RCI| above this is change larger than measurement error (two-sided 5 %).
 RELIABLE_CHANGE_CRITERION = 1.96
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from analysis.statistics import usable_cores
 from questionnaires import Catalogue
 from survey_app.config import (
     Defaults,
@@ -16,7 +17,6 @@ from survey_app.config import (
     default_database_uri,
     read_secret_key,
     settings_from_environment,
-    usable_cores,
 )
 
 

@@ -130,13 +130,6 @@ def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dic
     }
 
 
-def usable_cores() -> int:
-    """The cores this process may run on, which a container may limit."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def default_database_uri(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "stegvis.sqlite3")
 
