@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks
 from analysis.suppression import Cell, suppressed_column, suppression_mask
 
 STAGES = ("enrolled", "intake", "followup", "exit")
@@ -81,7 +81,7 @@ def attrition_table(
     people = Progress.of(progress)
     shown = (*ALWAYS_SHOWN, TOTAL)
     answered, due = people.answered, people.due
-    of_gender = {g: people.gender == g for g in GENDERS}
+    of_gender = gender_masks(people.gender)
 
     counts = {}
     for stage in STAGES:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks
 from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_changes
 from analysis.suppression import Cell, suppressed_column
 
@@ -116,7 +116,7 @@ def domain_change_table(
     groups = (*ALWAYS_SHOWN, TOTAL)
     sizes: dict[str, dict[str, Cell]] = {}
     published: dict[tuple[str, str], np.ndarray] = {}
-    of_gender = {g: scores.gender == g for g in GENDERS}
+    of_gender = gender_masks(scores.gender)
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
         if not changed.any():

@@ -31,11 +31,15 @@ ALWAYS_SHOWN = (WOMAN, MAN)
 OUTCOMES = ("improved", "unchanged", "worse")
 
 
-def check_genders(genders: np.ndarray) -> None:
-    """Refuse a gender the report does not know, rather than count it nowhere."""
-    unknown = set(np.unique(genders).tolist()) - set(GENDERS)
-    if unknown:
-        raise ValueError(f"unknown gender {sorted(unknown)[0]!r}")
+def gender_masks(genders: np.ndarray) -> dict[str, np.ndarray]:
+    """Who is of each gender, one mask per gender the report knows. Refuses any other
+    gender, rather than count it nowhere. A report asks for the same groups again and
+    again: comparing strings once per gender is cheaper than each time."""
+    masks = {g: genders == g for g in GENDERS}
+    known = np.logical_or.reduce(list(masks.values()))
+    if not known.all():
+        raise ValueError(f"unknown gender {str(genders[~known][0])!r}")
+    return masks
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class Steps:
     latest: np.ndarray
 
     def __post_init__(self) -> None:
-        check_genders(self.gender)
+        self.of_gender  # noqa: B018 - refuses an unknown gender now, not halfway through a report
 
     @classmethod
     def of(cls, observations: Steps | Iterable[StepObservation]) -> Steps:
@@ -78,6 +82,10 @@ class Steps:
             np.array([o.gender for o in rows], dtype=str),
             column(o.intake_step for o in rows), column(o.latest_step for o in rows),
         )
+
+    @cached_property
+    def of_gender(self) -> dict[str, np.ndarray]:
+        return gender_masks(self.gender)
 
     @cached_property
     def movement(self) -> np.ndarray:
@@ -95,7 +103,7 @@ class Steps:
 
     def moved(self, group: str) -> np.ndarray:
         """The movements of a gender, or of everyone for ``TOTAL``."""
-        chosen = self.measurable if group == TOTAL else self.measurable & (self.gender == group)
+        chosen = self.measurable if group == TOTAL else self.measurable & self.of_gender[group]
         return self.movement[chosen]
 
 
@@ -137,7 +145,7 @@ def movement_table(
     # keeps its empty cells from forcing needless secondary suppression.
     present = [g for g in GENDERS if movements[g].size] or list(ALWAYS_SHOWN)
     counts = np.array([
-        np.bincount(steps.outcome[measured & (steps.gender == g)], minlength=len(OUTCOMES))
+        np.bincount(steps.outcome[measured & steps.of_gender[g]], minlength=len(OUTCOMES))
         for g in present
     ])
     mask = suppression_mask(counts, threshold)
@@ -219,11 +227,11 @@ def step_distribution(
     measured = people.measurable
     shares: dict[str, dict[str, tuple[Cell, ...]]] = {}
     sizes: dict[str, dict[str, Cell]] = {}
-    present = [g for g in GENDERS if (measured & (people.gender == g)).any()]
+    present = [g for g in GENDERS if (measured & people.of_gender[g]).any()]
     for moment in ("intake", "latest"):
         values = people.intake if moment == "intake" else people.latest
         counts = np.array(
-            [_step_counts(values[measured & (people.gender == g)], steps) for g in present]
+            [_step_counts(values[measured & people.of_gender[g]], steps) for g in present]
         ).reshape(len(present), len(steps))
         mask = suppression_mask(counts, threshold)
         shares[moment], sizes[moment] = {}, {}
@@ -323,13 +331,14 @@ def movement_breakdown(
     part_of = np.asarray(parts, dtype=str)
     if part_of.shape != steps.gender.shape:
         raise ValueError("give one part per participant")
-    group_of = np.where(np.isin(steps.gender, ALWAYS_SHOWN), steps.gender, "others")
+    of_group = {g: steps.of_gender[g] for g in ALWAYS_SHOWN}
+    of_group["others"] = ~(of_group[WOMAN] | of_group[MAN])
     up = steps.movement >= 1
     counts = {key: {g: [0, 0] for g in groups} for key in keys}
     for key in keys:
         in_part = steps.measurable & (part_of == key)
         for g in groups:
-            chosen = in_part & (group_of == g)
+            chosen = in_part & of_group[g]
             moved_up = int((chosen & up).sum())
             counts[key][g] = [moved_up, int(chosen.sum()) - moved_up]
     # As in the main table, a group nobody belongs to stays out of the grid: its

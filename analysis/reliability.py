@@ -14,7 +14,7 @@ import numpy as np
 
 from analysis.domains import domain_scores
 from analysis.groups import GroupShares, shares_by_group
-from analysis.movement import GENDERS
+from analysis.movement import GENDERS, gender_masks
 from analysis.statistics import (
     MIN_N_FOR_TESTS,
     RELIABLE_CHANGE_CRITERION,
@@ -98,9 +98,9 @@ def reliable_change_table(
     index = reliable_change_index((after - before)[both], sd, alpha)
     category = np.where(index > RELIABLE_CHANGE_CRITERION, 0,
                         np.where(index < -RELIABLE_CHANGE_CRITERION, 2, 1))
-    genders = scores.gender[both]
+    of_gender = gender_masks(scores.gender[both])
     counts = {
-        gender: np.bincount(category[genders == gender], minlength=len(CATEGORIES)).tolist()
+        gender: np.bincount(category[of_gender[gender]], minlength=len(CATEGORIES)).tolist()
         for gender in GENDERS
     }
     groups = shares_by_group(counts, len(CATEGORIES), threshold)

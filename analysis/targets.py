@@ -13,7 +13,7 @@ from enum import StrEnum
 import numpy as np
 
 from analysis.groups import shares_by_group
-from analysis.movement import GENDERS, check_genders
+from analysis.movement import GENDERS, gender_masks
 from analysis.statistics import (
     MIN_N_FOR_TESTS,
     Share,
@@ -95,10 +95,10 @@ def target_result(
     A share is hidden when either is.
     """
     people = Reached.of(observations)
-    check_genders(people.gender)
+    of_gender = gender_masks(people.gender)
     counts = {}
     for gender in GENDERS:
-        reached = people.reached[people.gender == gender]
+        reached = people.reached[of_gender[gender]]
         counts[gender] = [int(reached.sum()), int(reached.size - reached.sum())]
 
     groups = []

@@ -57,3 +57,9 @@ def test_a_rate_is_hidden_when_its_complement_is_small():
     rates = table.response_rates["intake"]
     assert rates["man"].suppressed and rates["woman"].suppressed
     assert rates["total"].value == pytest.approx(21 / 30)
+
+
+def test_unknown_genders_are_refused():
+    # Counted in no gender, they would still be in the total: refuse them instead.
+    with pytest.raises(ValueError, match="unknown gender 'female'"):
+        attrition_table(people("woman", 8, 8, 4, 2) + people("female", 3, 3, 1, 0), 5)

@@ -101,3 +101,9 @@ def test_several_domains_at_once_equal_each_domain_alone(rows, domain_of_item):
         expected = [domain_score([row[i] for i in items]) for row in rows]
         found = [None if np.isnan(s) else s for s in together[:, domain]]
         assert found == [None if e is None else pytest.approx(e) for e in expected]
+
+
+def test_unknown_genders_are_refused():
+    data = observations("influence", "woman", [1.0] * 6) + observations("influence", "f", [0.0])
+    with pytest.raises(ValueError, match="unknown gender 'f'"):
+        domain_change_table(data, 5)

@@ -64,3 +64,8 @@ def test_nobody_in_the_denominator_gives_no_figures():
     result = target_result([], 0.3, threshold=5)
     assert all(g.share.suppressed for g in result.groups)
     assert result.women_minus_men is None
+
+
+def test_unknown_genders_are_refused():
+    with pytest.raises(ValueError, match="unknown gender 'male'"):
+        target_result(people("man", 6, 6) + people("male", 1, 0), goal=0.3, threshold=5)
