@@ -11,6 +11,7 @@ import matplotlib
 import matplotlib.patches
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from analysis.suppression import Cell
 
@@ -27,6 +28,21 @@ GROUP_STYLES = {
     "man": {"color": "#D55E00", "marker": "s"},
     "total": {"color": "#000000", "marker": "D"},
 }
+
+
+class _DecimalMark(ScalarFormatter):
+    """Tick labels with the reader's decimal mark: "0,2" beside Swedish tables."""
+
+    def __init__(self, mark: str) -> None:
+        super().__init__()
+        self.mark = mark
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", self.mark)
+
+
+def _decimal(value: float, mark: str) -> str:
+    return f"{value:g}".replace(".", mark)
 
 
 @dataclass(frozen=True)
@@ -138,7 +154,7 @@ class IntervalRow:
 def interval_chart(
     rows: list[IntervalRow], group_labels: dict[str, str], axis: str,
     reference: float | None = None, goal_label: str | None = None,
-    limits: tuple[float, float] | None = None,
+    limits: tuple[float, float] | None = None, decimal_mark: str = ".",
 ) -> Figure:
     """Estimates with 95 % intervals, a line per row and a marker shape per group."""
     figure = Figure(figsize=(9, 0.7 * max(len(rows), 1) + 1.4), layout="constrained")
@@ -162,6 +178,7 @@ def interval_chart(
         axes.axvline(reference, color="#595959", linewidth=0.8)
     axes.set_yticks(positions, [row.label for row in rows])
     axes.set_xlabel(axis)
+    axes.xaxis.set_major_formatter(_DecimalMark(decimal_mark))
     if limits is not None:
         axes.set_xlim(*limits)
     axes.xaxis.grid(True, linewidth=0.3)
@@ -195,6 +212,9 @@ def monthly_chart(
                               va="bottom", fontsize=8)
         axes.set_title(titles[kind])
         axes.set_ylabel(count_axis)
+        # Whole participants from zero up, even in a month with none shown.
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(0, max(1, axes.get_ylim()[1]))
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
         axes.legend(loc="upper left", fontsize=8)
@@ -237,7 +257,9 @@ class ProgressSeries:
 PROGRESS_COLUMNS = 3
 
 
-def progress_svg(occasions: list[str], series: list[ProgressSeries]) -> bytes:
+def progress_svg(
+    occasions: list[str], series: list[ProgressSeries], decimal_mark: str = "."
+) -> bytes:
     """Small multiples, one per score, each on its own scale: a 1–7 ladder and a 1–4
     agreement scale drawn on one axis would invite false comparisons."""
     rows = max(1, math.ceil(len(series) / PROGRESS_COLUMNS))
@@ -254,8 +276,9 @@ def progress_svg(occasions: list[str], series: list[ProgressSeries]) -> bytes:
                   color=LINE_COLOUR)
         for position, value in zip(positions, panel.values, strict=True):
             if value is not None:
-                axes.annotate(f"{value:g}", (position, value), textcoords="offset points",
-                              xytext=(0, 7), ha="center", fontsize=9)
+                axes.annotate(_decimal(value, decimal_mark), (position, value),
+                              textcoords="offset points", xytext=(0, 7), ha="center",
+                              fontsize=9)
         axes.set_title(panel.title, fontsize=10, wrap=True)
         axes.set_ylim(panel.low - 0.4, panel.high + 0.6)
         axes.set_yticks(range(panel.low, panel.high + 1))

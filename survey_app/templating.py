@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask
 from flask_babel import (
     format_date,
@@ -107,14 +108,22 @@ ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.COACH: _l("Coach"),
                Role.EVALUATOR: _l("Evaluator")}
 
 
+#: A share as "42 %", never broken between the number and its sign.
+PERCENT = "#,##0\u00a0%"
+#: Negative figures with a true minus sign (U+2212), as Swedish typesetting wants and
+#: the share differences already have; Babel's patterns give a hyphen.
+ONE_DECIMAL = "#,##0.0;\u2212#,##0.0"
+TWO_DECIMALS = "#,##0.00;\u2212#,##0.00"
+
+
 def format_cell(cell: Cell, kind: str = "number") -> str:
     """A published figure, or the suppression mark; never a 0 in place of a hidden value."""
     if cell.suppressed or cell.value is None:
         return SUPPRESSED
     if kind == "percent":
-        return format_percent(cell.value, "#,##0 %")
+        return format_percent(cell.value, PERCENT)
     if kind == "decimal":
-        return format_decimal(cell.value, "#,##0.0")
+        return format_decimal(cell.value, ONE_DECIMAL)
     return format_decimal(cell.value, "#,##0")
 
 
@@ -137,9 +146,9 @@ def format_estimate(value: float | None, interval: Interval | None) -> str:
     """"0,80 (0,52–1,10)": an estimate with its 95 % interval, when there is one."""
     if value is None:
         return SUPPRESSED
-    text = format_decimal(value, "#,##0.00")
+    text = format_decimal(value, TWO_DECIMALS)
     if interval is not None:
-        low, high = (format_decimal(v, "#,##0.00") for v in (interval.low, interval.high))
+        low, high = (format_decimal(v, TWO_DECIMALS) for v in (interval.low, interval.high))
         text += f" ({low}–{high})"
     return text
 
@@ -152,7 +161,7 @@ TARGET_STATUS_LABELS = {
 
 
 def format_share(value: float) -> str:
-    return format_percent(value, "#,##0 %")
+    return format_percent(value, PERCENT)
 
 
 def format_share_estimate(share: Share) -> str:
@@ -160,7 +169,7 @@ def format_share_estimate(share: Share) -> str:
     if share.share is None or share.ci is None:
         return SUPPRESSED
     low, high = (format_decimal(100 * v, "#,##0") for v in (share.ci.low, share.ci.high))
-    return f"{format_share(share.share)} ({low}–{high} %)"
+    return f"{format_share(share.share)} ({low}–{high}\u00a0%)"
 
 
 def format_share_difference(difference: ShareDifference) -> str:
@@ -168,7 +177,7 @@ def format_share_difference(difference: ShareDifference) -> str:
     if difference.difference is None or difference.ci is None:
         return SUPPRESSED
     low, high, value = (
-        format_decimal(100 * v, "+#,##0;−#,##0")
+        format_decimal(100 * v, "+#,##0;\u2212#,##0")
         for v in (difference.ci.low, difference.ci.high, difference.difference)
     )
     return gettext("%(value)s (%(low)s to %(high)s) percentage points", value=value, low=low,
@@ -178,6 +187,11 @@ def format_share_difference(difference: ShareDifference) -> str:
 def format_age_band(band: str) -> str:
     """"25-54" as typeset: "25–54"."""
     return band.replace("-", "–")
+
+
+def decimal_mark() -> str:
+    """The reader's decimal mark, for charts, which matplotlib draws with a point."""
+    return get_decimal_symbol(get_locale())
 
 
 def format_score(value: float | None) -> str:

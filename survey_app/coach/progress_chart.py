@@ -12,7 +12,7 @@ from analysis.charts import ProgressSeries, progress_svg
 from survey_app.models import OccasionKind, Participant
 from survey_app.services import progress
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE, text_language
-from survey_app.templating import DOMAIN_LABELS, OCCASION_LABELS
+from survey_app.templating import DOMAIN_LABELS, OCCASION_LABELS, decimal_mark
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def progress_chart(participant: Participant) -> ProgressChart | None:
         for (title, values), scale in zip(rows, scales, strict=True)
     ]
     occasions = [_occasion_label(point) for point in points]
-    svg = progress_svg(occasions, series).decode("utf-8")
+    svg = progress_svg(occasions, series, decimal_mark()).decode("utf-8")
     # Drop the XML prolog so the SVG can sit inside the page.
     svg = svg[svg.index("<svg"):]
     return ProgressChart(Markup(svg), occasions, rows)  # noqa: S704 - our own matplotlib output

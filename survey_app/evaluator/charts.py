@@ -25,7 +25,7 @@ from analysis.charts import (
 )
 from survey_app.services import targets
 from survey_app.services.reporting import EvaluatorReport
-from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS
+from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS, decimal_mark
 
 GENDER_GROUPS = ("woman", "man")
 
@@ -67,7 +67,7 @@ def domains_chart(report: EvaluatorReport) -> Drawing:
                                             ci.high if ci else None))
         rows.append(IntervalRow(str(DOMAIN_LABELS.get(domain, domain)), tuple(points)))
     return partial(interval_chart, rows, _group_labels(), _("Mean change in score (95 % CI)"),
-                   reference=0.0)
+                   reference=0.0, decimal_mark=decimal_mark())
 
 
 def targets_chart(report: EvaluatorReport) -> Drawing:
@@ -84,7 +84,7 @@ def targets_chart(report: EvaluatorReport) -> Drawing:
                                 goal=100 * judged.definition.goal))
     return partial(interval_chart, rows, _group_labels(),
                    _("Share reaching the target (%, 95 % CI)"), goal_label=_("Goal"),
-                   limits=(0, 100))
+                   limits=(0, 100), decimal_mark=decimal_mark())
 
 
 def monthly(report: EvaluatorReport) -> Drawing:

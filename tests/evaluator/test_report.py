@@ -46,7 +46,7 @@ def evaluator_client(app):
 
 def cells(page: str, label: str) -> list[str]:
     row = page.split(f'<th scope="row">{label}</th>', 1)[1].split("</tr>", 1)[0]
-    return [cell.split("</td>")[0].strip() for cell in row.split("<td>")[1:]]
+    return [cell.split("</td>")[0].strip() for cell in re.split(r"<td[^>]*>", row)[1:]]
 
 
 def test_the_table_shows_women_men_and_total_from_the_answers(evaluator_client):
@@ -89,6 +89,11 @@ def test_every_chart_is_an_image_with_a_text_alternative_and_downloads(app, eval
     for svg in drawn:
         ET.fromstring(svg)  # noqa: S314 - our own chart
     assert any(b"Kvinnor, inskrivning" in svg for svg in drawn)
+    # Numbers in the charts are typeset like the tables beside them: "0,5", not "0.5".
+    # (matplotlib draws text as outlines, each run after a comment holding it.)
+    drawn_texts = [text for svg in drawn for text in re.findall(r"<!-- (.*?) -->", svg.decode())]
+    assert any(re.search(r"\d,\d", text) for text in drawn_texts)
+    assert not [text for text in drawn_texts if re.search(r"\d\.\d", text)]
 
     downloads = sorted(set(re.findall(r'href="(/evaluator/charts/(\w+)\.(svg|png)[^"]*)"', page)))
     assert sorted({name for _, name, _ in downloads}) == [

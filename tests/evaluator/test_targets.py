@@ -170,5 +170,6 @@ def test_the_report_page_shows_targets_with_intervals(app, cohort):
     login_as(client, evaluator)
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "Projektmål" in page and "Går vidare till arbete eller studier" in page
-    assert "50 % (25–75 %)" in page  # 6 of 12 women, Wilson interval
+    # 6 of 12 women, Wilson interval; no line break inside a percentage.
+    assert "50\u00a0% (25–75\u00a0%)" in page
     assert "Uppnått" in page and "Ej uppnått" in page
