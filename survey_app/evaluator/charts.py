@@ -28,6 +28,9 @@ from survey_app.services.reporting import EvaluatorReport
 from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS, decimal_mark
 
 GENDER_GROUPS = ("woman", "man")
+#: Targets are judged on few people (those who exited): where women's or men's share
+#: is hidden, the total still shows how far from the goal the project is.
+TARGET_GROUPS = (*GENDER_GROUPS, "total")
 
 
 def _group_labels() -> dict[str, str]:
@@ -74,7 +77,7 @@ def targets_chart(report: EvaluatorReport) -> Drawing:
     rows = []
     for judged in report.targets:
         points = []
-        for group in GENDER_GROUPS:
+        for group in TARGET_GROUPS:
             shown = judged.result.group(group)
             if shown.interval is not None and shown.interval.ci is not None:
                 ci = shown.interval.ci

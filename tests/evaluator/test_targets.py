@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -173,3 +175,7 @@ def test_the_report_page_shows_targets_with_intervals(app, cohort):
     # 6 of 12 women, Wilson interval; no line break inside a percentage.
     assert "50\u00a0% (25–75\u00a0%)" in page
     assert "Uppnått" in page and "Ej uppnått" in page
+    # The chart has the total beside women and men: a marker and a legend entry.
+    charts = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"[^>]* alt="([^"]+)"', page)
+    chart = next(base64.b64decode(data).decode() for data, alt in charts if "varje mål" in alt)
+    assert {"Kvinnor", "Män", "Totalt"} <= set(re.findall(r"<!-- (.*?) -->", chart))
