@@ -58,6 +58,7 @@ def report() -> str:
             ".export", fmt=fmt, **options, **_filter_arguments(filters)
         ),
         tables=report_tables(report_data),
+        generated_on=clock.today().isoformat(),
     )
 
 

@@ -131,6 +131,32 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     page.close()
 
 
+def test_the_printed_report_says_whom_it_describes_and_leaves_out_the_controls(
+    browser, live_server, staff
+):
+    _, evaluator = staff
+    page = browser.new_page(locale="sv-SE")
+    log_in(page, live_server, evaluator.email)
+    page.goto(f"{live_server}/evaluator/?age_band=25-54")
+    summary = page.locator("dl.summary")
+    assert not summary.is_visible()  # on screen, the form says it
+    page.emulate_media(media="print")
+    assert summary.is_visible()
+    assert "25–54" in summary.inner_text() and "Alla versioner" in summary.inner_text()
+    assert not page.get_by_label("Ålder vid inskrivning").is_visible()
+    assert not page.get_by_role("heading", name="Ladda ner tabellerna").is_visible()
+    assert page.get_by_role("table", name="Deltagande och svar per kön").is_visible()
+    # On A4 (some 700 CSS px inside the margins) no table scrolls sideways, as on
+    # screen, where paper would cut off its last columns; one wider than the page
+    # makes the browser shrink the page to fit.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    cut_off = page.locator("main table").evaluate_all(
+        """tables => tables.filter(t => t.scrollWidth > t.clientWidth + 1)
+            .map(t => t.caption ? t.caption.textContent : "?")""")
+    assert cut_off == []
+    page.close()
+
+
 def test_the_row_export_page_passes_axe(browser, live_server, staff):
     _, evaluator = staff
     evaluator.may_export_rows = True
