@@ -15,7 +15,8 @@ from analysis.suppression import Cell, suppression_mask
 class GroupShares:
     group: str
     n: Cell
-    #: One share per category; hidden with its count, or when n is below the threshold.
+    #: One share per category; hidden with its count, with n, or when n is below the
+    #: threshold.
     shares: tuple[Cell, ...]
     #: The raw counts, for statistics computed on published groups only; never shown.
     counts: tuple[int, ...]
@@ -38,7 +39,8 @@ def shares_by_group(
     def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool) -> GroupShares:
         n = int(sum(values))
         shares = tuple(
-            Cell.hidden() if hidden[i] or n < threshold or n == 0 else Cell(values[i] / n)
+            Cell.hidden() if hidden[i] or n_hidden or n < threshold or n == 0
+            else Cell(values[i] / n)
             for i in range(categories)
         )
         return GroupShares(group, Cell.hidden() if n_hidden else Cell(n), shares,

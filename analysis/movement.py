@@ -185,7 +185,8 @@ def _group_row(
     threshold: int,
 ) -> GroupMovement:
     n = int(movements.size)
-    describes_enough = n >= threshold
+    # Nothing over a hidden n: it would give n away (``analysis.suppression``).
+    describes_enough = n >= threshold and not n_hidden
 
     def share(index: int) -> Cell:
         if hidden_outcomes[index] or not describes_enough:
@@ -245,7 +246,7 @@ def step_distribution(
             sizes[moment][gender] = Cell.hidden() if mask.row_totals[index] else Cell(total)
             shares[moment][gender] = tuple(
                 Cell.hidden()
-                if mask.cells[index, column] or total < threshold
+                if mask.cells[index, column] or mask.row_totals[index] or total < threshold
                 else Cell(counts[index, column] / total)
                 for column in range(len(steps))
             )

@@ -10,6 +10,12 @@
    more neighbouring cell is hidden, and the audit runs again. Step 2 alone misses
    such cases, for instance zeros pinned down by non-negativity.
 
+The audit takes every cell it leaves shown as published. Tables publish shares,
+means and medians of a row rather than its counts: all of them are over the row's
+total n, so they are shown only where n is. A share over a hidden n would give n
+away (8 of 14 is 57 %, and no other n the table allows gives 57 %), and with it the
+cell that n was hidden to protect.
+
 A row or column nobody is in has no one to protect. Its cells are shown as
 hidden like every small cell, but it is left out of steps 2 and 3: otherwise the
 zeros of, say, an unused seventh step would force real figures elsewhere to be

@@ -51,7 +51,8 @@ METHODS = {
     "minimum_n_for_tests": "no test or interval below 10 participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out exactly from the published cells and "
-                   "totals (checked for every hidden cell)",
+                   "totals (checked for every hidden cell); a group's shares, means and "
+                   "medians are shown only where its size is",
     "reliable_change": "Jacobson–Truax reliable change index on the mean of a scale's "
                        "items, |RCI| > 1.96; reliability is Cronbach's alpha of complete "
                        "intake answers, spread the SD of intake scale scores; 'overall' is "

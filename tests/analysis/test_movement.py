@@ -156,3 +156,35 @@ def test_no_statistics_for_a_group_whose_size_is_hidden():
     statistics = movement_statistics(observations, movement_table(observations, 5))
     assert statistics.groups["woman"] is None
     assert statistics.women_vs_men is None
+
+
+# 15 women, 14 men and one participant of another gender. Outcomes (up, unchanged,
+# down): women 7 4 4, men 8 3 3, other 1 0 0. The other group's size (1) is hidden,
+# so one more size in that column must go, or 30 − 15 − 14 gives it away: the men's,
+# the next smallest.
+COMPLEMENTED = (
+    observations("woman", [(3, 4)] * 7 + [(3, 3)] * 4 + [(3, 2)] * 4)
+    + observations("man", [(3, 4)] * 8 + [(3, 3)] * 3 + [(3, 2)] * 3)
+    + observations("other", [(3, 4)])
+)
+
+
+def test_a_group_whose_size_is_hidden_publishes_no_figure_at_all():
+    table = movement_table(COMPLEMENTED, threshold=5)
+    men = table.row("man")
+    assert men.n.suppressed
+    # Shown, 8 of 14 moved up (57 %) would give the size away: the men number 30 − 15
+    # less the one to four of another gender, 11 to 14, and only 8/14 is 57 %. With it
+    # the other group's 1. A mean or a median is a sum or a position over n: the same.
+    assert men.mean.suppressed and men.median.suppressed
+    assert all(cell.suppressed for cell in men.shares.values())
+    women = table.row("woman")
+    assert women.n.value == 15 and women.mean.value == pytest.approx(3 / 15)
+
+
+def test_a_step_distribution_hides_the_shares_of_a_group_whose_size_is_hidden():
+    distribution = step_distribution(COMPLEMENTED, range(1, 8), threshold=5)
+    for moment in ("intake", "latest"):
+        if distribution.n[moment]["man"].suppressed:
+            assert all(cell.suppressed for cell in distribution.shares[moment]["man"])
+    assert distribution.n["intake"]["man"].suppressed  # all 30 start on step 3

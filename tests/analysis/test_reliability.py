@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from analysis.groups import shares_by_group
 from analysis.reliability import ScaleAnswers, reliable_change_table
 
 INTAKE = [  # three items; twelve people
@@ -54,3 +55,14 @@ def test_a_single_item_or_too_few_answers_give_a_reason_not_a_number():
     few = reliable_change_table("overall", [ScaleAnswers("woman", row, row)
                                             for row in INTAKE[:5]], 3)
     assert few.groups is None and "fewer than 10" in few.note
+
+
+def test_shares_are_hidden_with_the_size_of_their_group():
+    # Women 7 + 8, men 6 + 8, one other person (1 + 0): the other group's size is hidden
+    # and so is the men's, next smallest. 8/14 = 57 % would give the men's 14 away (30
+    # − 15 less one to four others leaves 11 to 14; only 14 fits) and with it the 1.
+    groups = {g.group: g for g in shares_by_group(
+        {"woman": [7, 8], "man": [6, 8], "other": [1, 0]}, 2, threshold=5)}
+    assert groups["man"].n.suppressed
+    assert all(share.suppressed for share in groups["man"].shares)
+    assert groups["woman"].n.value == 15 and groups["total"].n.value == 30
