@@ -68,9 +68,9 @@ def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
         table = np.array([[answered[i], due[i] - answered[i]] for i in present])
         mask = suppression_mask(table, threshold)
         for row, i in enumerate(present):
-            if not (mask.cells[row, 0] or mask.row_totals[row]):
+            if not mask.row_shares[row, 0]:
                 cells[i] = Cell(answered[i] / due[i])
-        if not (mask.column_totals[0] or mask.grand_total):
+        if not mask.total_shares[0]:
             total = Cell(sum(answered) / sum(due))
     return [*cells, total]
 

@@ -39,8 +39,7 @@ def shares_by_group(
     def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool) -> GroupShares:
         n = int(sum(values))
         shares = tuple(
-            Cell.hidden() if hidden[i] or n_hidden or n < threshold or n == 0
-            else Cell(values[i] / n)
+            Cell.hidden() if hidden[i] or n < threshold or n == 0 else Cell(values[i] / n)
             for i in range(categories)
         )
         return GroupShares(group, Cell.hidden() if n_hidden else Cell(n), shares,
@@ -50,11 +49,12 @@ def shares_by_group(
     for group in GENDERS:
         if group in present:
             index = present.index(group)
-            shown = row(group, full[group], mask.cells[index], bool(mask.row_totals[index]))
+            shown = row(group, full[group], mask.row_shares[index],
+                        bool(mask.row_totals[index]))
         else:
             shown = row(group, full[group], np.ones(categories, bool), True)
         if group in ALWAYS_SHOWN or not shown.n.suppressed:
             rows.append(shown)
     totals = grid.sum(axis=0).tolist()
-    rows.append(row(TOTAL, totals, mask.column_totals, mask.grand_total))
+    rows.append(row(TOTAL, totals, mask.total_shares, mask.grand_total))
     return tuple(rows)

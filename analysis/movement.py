@@ -155,7 +155,7 @@ def movement_table(
         if group in present:
             index = present.index(group)
             row = _group_row(
-                group, movements[group], counts[index], mask.cells[index],
+                group, movements[group], counts[index], mask.row_shares[index],
                 bool(mask.row_totals[index]), threshold,
             )
         else:
@@ -165,7 +165,7 @@ def movement_table(
             rows.append(row)
     rows.append(
         _group_row(
-            TOTAL, steps.moved(TOTAL), counts.sum(axis=0), mask.column_totals,
+            TOTAL, steps.moved(TOTAL), counts.sum(axis=0), mask.total_shares,
             mask.grand_total, threshold,
         )
     )
@@ -185,7 +185,7 @@ def _group_row(
     threshold: int,
 ) -> GroupMovement:
     n = int(movements.size)
-    # Nothing over a hidden n: it would give n away (``analysis.suppression``).
+    # A mean or median over a hidden n gives n away, as a share does (``row_shares``).
     describes_enough = n >= threshold and not n_hidden
 
     def share(index: int) -> Cell:
@@ -246,7 +246,7 @@ def step_distribution(
             sizes[moment][gender] = Cell.hidden() if mask.row_totals[index] else Cell(total)
             shares[moment][gender] = tuple(
                 Cell.hidden()
-                if mask.cells[index, column] or mask.row_totals[index] or total < threshold
+                if mask.row_shares[index, column] or total < threshold
                 else Cell(counts[index, column] / total)
                 for column in range(len(steps))
             )

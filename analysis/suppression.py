@@ -12,9 +12,9 @@
 
 The audit takes every cell it leaves shown as published. Tables publish shares,
 means and medians of a row rather than its counts: all of them are over the row's
-total n, so they are shown only where n is. A share over a hidden n would give n
-away (8 of 14 is 57 %, and no other n the table allows gives 57 %), and with it the
-cell that n was hidden to protect.
+total n, so they are shown only where n is (``SuppressionMask.row_shares``). A
+share over a hidden n would give n away (8 of 14 is 57 %, and no other n the table
+allows gives 57 %), and with it the cell that n was hidden to protect.
 
 A row or column nobody is in has no one to protect. Its cells are shown as
 hidden like every small cell, but it is left out of steps 2 and 3: otherwise the
@@ -53,6 +53,17 @@ class SuppressionMask:
     row_totals: np.ndarray
     column_totals: np.ndarray
     grand_total: bool
+
+    @property
+    def row_shares(self) -> np.ndarray:
+        """Which cells may not be shown as a share of their row's total: the hidden
+        ones, and every cell of a row whose total is hidden, which a share gives away."""
+        return self.cells | self.row_totals[:, None]
+
+    @property
+    def total_shares(self) -> np.ndarray:
+        """The same for the column totals, as shares of the grand total."""
+        return self.column_totals | self.grand_total
 
 
 def check_threshold(threshold: int) -> int:
