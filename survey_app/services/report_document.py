@@ -35,6 +35,7 @@ METHODS = {
     "share_difference": "women minus men with Newcombe's hybrid score interval",
     "breakdowns": "share moved up per part, suppressed as one table with the report's "
                   "totals; a gender hidden in the main table is hidden in every part",
+    "enrolment_year": "calendar year of the enrolment date",
     "age_band": "age at enrolment (enrolment year minus birth year): 15-24 (younger "
                 "counted here), 25-54, 55-64, 65+",
     "paired_test": "Wilcoxon signed-rank, Pratt's zero handling; exact or normal "
@@ -135,6 +136,7 @@ def report_document(
             "improved_women_minus_men": _share_difference(report.improved_difference),
             "completers": _movement(report.completers, report.completers_statistics),
             "by_age_band": _breakdown(report.by_age_band),
+            "by_enrolment_year": _breakdown(report.by_enrolment_year),
             "by_organisation": _breakdown(report.by_organisation),
             "distribution": {
                 "steps": list(distribution.steps),

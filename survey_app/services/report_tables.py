@@ -363,6 +363,8 @@ def report_tables(report: EvaluatorReport) -> list[Table]:
                           "both"), report.completers),
         _breakdown("by_age_band", gettext("Share moved up by age at enrolment"), _l("Age"),
                    report.by_age_band, format_age_band),
+        _breakdown("by_enrolment_year", gettext("Share moved up by year of enrolment"),
+                   _l("Year"), report.by_enrolment_year),
         _breakdown("by_part", gettext("Share moved up by part of the organisation"),
                    _l("Part"), report.by_organisation),
         _movement_tests(report.movement, report.statistics),

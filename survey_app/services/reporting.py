@@ -111,6 +111,8 @@ class EvaluatorReport:
     completers: MovementTable
     completers_statistics: MovementStatistics
     by_age_band: MovementBreakdown
+    #: By calendar year of enrolment: did later cohorts fare differently?
+    by_enrolment_year: MovementBreakdown
     #: By the part of the tree directly below the scope.
     by_organisation: MovementBreakdown
     #: Reliable change on the whole self-assessment and on each multi-item domain.
@@ -191,6 +193,11 @@ def _parts_below(scope: Organisation, data: ReportData) -> list[str]:
     return [part_of[path] for path in paths]
 
 
+def enrolment_years(data: ReportData) -> list[str]:
+    """Each participant's calendar year of enrolment, as "2025"."""
+    return data.enrolled_on.astype("datetime64[Y]").astype(str).tolist()
+
+
 @dataclass(frozen=True)
 class JudgedTarget:
     definition: targets.TargetDefinition
@@ -252,6 +259,7 @@ def analyse(
         completer_steps = steps_of(data, catalogue, completers=True)
         completers = movement_table(completer_steps, threshold)
         parts = _parts_below(filters.scope, data)
+        years = enrolment_years(data)
         ladder = ladder_steps(catalogue)
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
@@ -260,6 +268,8 @@ def analyse(
             completers=completers,
             completers_statistics=movement_statistics(completer_steps, completers),
             by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
+            by_enrolment_year=movement_breakdown(steps, years, sorted(set(years)), table,
+                                                 threshold),
             by_organisation=movement_breakdown(steps, parts, sorted(set(parts)), table, threshold),
             exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),

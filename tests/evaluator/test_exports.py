@@ -21,7 +21,7 @@ THRESHOLD = 5
 # Tables with counts, and the count columns of each (every other column is a share,
 # a statistic or a label).
 EXPECTED_TABLES = {
-    "step_movement", "step_movement_completers", "by_age_band", "by_part",
+    "step_movement", "step_movement_completers", "by_age_band", "by_enrolment_year", "by_part",
     "step_change_tests", "domain_change", "reliable_change", "targets", "attrition",
     "response_rates", "step_distribution", "transitions", "monthly",
 }

@@ -19,8 +19,9 @@ HOME = "MIA/Östra Södertörn"
 def answered_steps(
     code: str, gender: Gender, steps: list[int], org: str = f"{HOME}/Haninge", **options
 ):
-    """Enrol a participant and record their ladder step at intake and each follow-up."""
-    enrolled = clock.today() - timedelta(days=95 * (len(steps) - 1))
+    """Enrol a participant and record their ladder step at intake and each follow-up
+    (by default enrolled so that the last follow-up is due about now)."""
+    enrolled = options.pop("enrolled_on", clock.today() - timedelta(days=95 * (len(steps) - 1)))
     participant = make_participant(code, org, gender=gender, enrolled_on=enrolled, **options)
     for index, step in enumerate(steps):
         kind = OccasionKind.INTAKE if index == 0 else OccasionKind.FOLLOWUP

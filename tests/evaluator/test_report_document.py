@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from survey_app.models import Gender, Role
 from survey_app.services import clock
@@ -109,6 +109,44 @@ def test_age_band_filter_and_breakdown(app, runner):
     assert only_young["filters"]["age_band"] == "15-24"
     assert only_young["step_movement"]["groups"]["women"]["n"]["value"] == 12
     assert only_young["step_movement"]["groups"]["men"]["n"]["value"] == 12
+
+
+def test_breakdown_by_year_of_enrolment(app, runner):
+    """On the page and in the document: a row per year, the share of women and men who
+    moved up among those enrolled in it."""
+    this_year = clock.today().year
+    earlier, last = date(this_year - 2, 12, 31), date(this_year - 1, 1, 1)
+    # Twelve of each gender a year, every count at least five: nothing needs hiding.
+    for i in range(12):
+        answered_steps(f"EW{i}", Gender.WOMAN, [2, 3 if i < 5 else 2], enrolled_on=earlier)
+        answered_steps(f"EM{i}", Gender.MAN, [2, 3 if i < 7 else 2], enrolled_on=earlier)
+        answered_steps(f"LW{i}", Gender.WOMAN, [2, 3 if i < 7 else 2], enrolled_on=last)
+        answered_steps(f"LM{i}", Gender.MAN, [2, 3 if i < 6 else 2], enrolled_on=last)
+    # Enrolled this year, but with no follow-up yet: a year with nobody measurable.
+    for i in range(5):
+        answered_steps(f"NW{i}", Gender.WOMAN, [2], enrolled_on=clock.today())
+
+    years = report(runner)["step_movement"]["by_enrolment_year"]
+    assert list(years) == [str(this_year - 2), str(this_year - 1), str(this_year)]
+    first, second = years[str(this_year - 2)], years[str(this_year - 1)]
+    assert first["n"]["value"] == 24 and second["n"]["value"] == 24
+    assert first["improved"]["women"]["value"] == 5 / 12
+    assert first["improved"]["men"]["value"] == 7 / 12
+    assert second["improved"]["women"]["value"] == 7 / 12
+    assert second["improved"]["men"]["value"] == 0.5
+    assert years[str(this_year)]["n"] == {"value": None, "suppressed": True}
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    page = client.get("/evaluator/").get_data(as_text=True)
+    assert "Andel som flyttat upp efter inskrivningsår" in page
+    assert cells(page, str(this_year - 2)) == ["24", "42\u00a0%", "58\u00a0%"]
+    assert cells(page, str(this_year)) == ["–", "–", "–"]
+
+    # The filter and the breakdown agree: one year's report is that year's row.
+    end_of_last = date(this_year - 1, 12, 31)
+    only_last = report(runner, "--from", last.isoformat(), "--to", end_of_last.isoformat())
+    assert list(only_last["step_movement"]["by_enrolment_year"]) == [str(this_year - 1)]
+    assert only_last["step_movement"]["groups"]["women"]["improved"]["value"] == 7 / 12
 
 
 def test_breakdown_by_the_parts_below_the_scope(app, runner):
