@@ -22,6 +22,9 @@ from analysis import bootstrap
 from analysis.bootstrap import cliffs_delta
 
 MIN_N_FOR_TESTS = 10
+#: The least a deployment may set it to: on five or fewer, a two-sided Wilcoxon
+#: signed-rank test cannot reach p < 0.05 (five all improved: p = 2/2⁵ = 0.0625).
+SMALLEST_MIN_N_FOR_TESTS = 6
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 4999
 #: Fixed so that a report shows the same intervals every time it is drawn.

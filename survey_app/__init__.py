@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from analysis.statistics import usable_cores
+from analysis.statistics import SMALLEST_MIN_N_FOR_TESTS, usable_cores
+from analysis.suppression import MINIMUM_THRESHOLD
 from questionnaires import Catalogue
 from survey_app.config import (
     Defaults,
@@ -73,6 +74,13 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def _whole_number(value: object, variable: str, least: int) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < least:
+        raise ConfigurationError(f"{variable} must be a whole number, {least} or more.")
+    return int(text)
+
+
 def _finish_config(app: Flask) -> None:
     config = app.config
     uri = config.get("SQLALCHEMY_DATABASE_URI") or default_database_uri(app.instance_path)
@@ -90,13 +98,12 @@ def _finish_config(app: Flask) -> None:
         )
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     config["PROXY_COUNT"] = int(config["PROXY_COUNT"])
-    processes = config["CHART_PROCESSES"]
-    if processes is None:
+    if config["CHART_PROCESSES"] is None:
         config["CHART_PROCESSES"] = usable_cores()
-    elif str(processes).strip().isdigit():
-        config["CHART_PROCESSES"] = int(processes)
-    else:
-        raise ConfigurationError("STEGVIS_CHART_PROCESSES must be a whole number, 0 or more.")
+    for setting, least in (("CHART_PROCESSES", 0),
+                           ("SUPPRESSION_THRESHOLD", MINIMUM_THRESHOLD),
+                           ("MIN_N_FOR_TESTS", SMALLEST_MIN_N_FOR_TESTS)):
+        config[setting] = _whole_number(config[setting], f"STEGVIS_{setting}", least)
     try:
         config["MAIL_PORT"] = int(config["MAIL_PORT"])
         for setting in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

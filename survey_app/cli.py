@@ -211,7 +211,8 @@ def report_command(
     )
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
     report = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"], threshold, clock.today()
+        filters, current_app.extensions["questionnaires"], threshold, clock.today(),
+        current_app.config["MIN_N_FOR_TESTS"],
     )
     if output_format == "html":
         # Drawn here: starting worker processes would cost a one-off command more

@@ -33,6 +33,8 @@ class Defaults:
     ACCESSIBILITY_EMAIL = "tillganglighet@stegvis.invalid"
     #: Aggregated cells describing fewer participants than this are suppressed.
     SUPPRESSION_THRESHOLD = 5
+    #: No statistical test or interval is computed on fewer participants than this.
+    MIN_N_FOR_TESTS = 10
     #: Worker processes drawing a report's charts side by side; None: one per core
     #: this process may use. 0 or 1 draws them in the web process itself.
     CHART_PROCESSES: int | None = None
@@ -93,6 +95,8 @@ ENVIRONMENT_SETTINGS = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "STEGVIS_PROXY_COUNT": "PROXY_COUNT",
     "STEGVIS_CHART_PROCESSES": "CHART_PROCESSES",
+    "STEGVIS_SUPPRESSION_THRESHOLD": "SUPPRESSION_THRESHOLD",
+    "STEGVIS_MIN_N_FOR_TESTS": "MIN_N_FOR_TESTS",
     "STEGVIS_ERASURE_POLICY": "ERASURE_POLICY",
     "STEGVIS_SERVICE_OWNER": "SERVICE_OWNER",
     "STEGVIS_ACCESSIBILITY_EMAIL": "ACCESSIBILITY_EMAIL",

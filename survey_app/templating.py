@@ -17,7 +17,7 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 
 from analysis import Cell
-from analysis.statistics import MIN_N_FOR_TESTS, Interval, Share, ShareDifference
+from analysis.statistics import Interval, Share, ShareDifference
 from analysis.targets import TargetStatus
 from survey_app.models import (
     ExitOutcome,
@@ -222,7 +222,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["count"] = format_count
     app.jinja_env.filters["p_value"] = format_p_value
     app.jinja_env.globals["estimate"] = format_estimate
-    app.jinja_env.globals["MIN_N_FOR_TESTS"] = MIN_N_FOR_TESTS
     app.jinja_env.globals.update(
         GENDER_LABELS=GENDER_LABELS,
         GROUP_LABELS=GROUP_LABELS,

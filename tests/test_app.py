@@ -30,8 +30,13 @@ def test_environment_settings_apply(tmp_path, monkeypatch):
     assert app.config["BASE_URL"] == "https://stegvis.example.se"
     # Unset, one chart process per core this process may use.
     assert app.config["CHART_PROCESSES"] == len(os.sched_getaffinity(0))
+    assert (app.config["SUPPRESSION_THRESHOLD"], app.config["MIN_N_FOR_TESTS"]) == (5, 10)
     monkeypatch.setenv("STEGVIS_CHART_PROCESSES", "0")
-    assert create_app().config["CHART_PROCESSES"] == 0
+    monkeypatch.setenv("STEGVIS_SUPPRESSION_THRESHOLD", "10")
+    monkeypatch.setenv("STEGVIS_MIN_N_FOR_TESTS", "20")
+    changed = create_app().config
+    assert (changed["CHART_PROCESSES"], changed["SUPPRESSION_THRESHOLD"],
+            changed["MIN_N_FOR_TESTS"]) == (0, 10, 20)
 
 
 def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
@@ -60,6 +65,11 @@ def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
         ("STEGVIS_ERASURE_POLICY", "shred", "STEGVIS_ERASURE_POLICY must be"),
         ("STEGVIS_CHART_PROCESSES", "-1", "STEGVIS_CHART_PROCESSES must be a whole number"),
         ("STEGVIS_CHART_PROCESSES", "two", "STEGVIS_CHART_PROCESSES must be a whole number"),
+        ("STEGVIS_SUPPRESSION_THRESHOLD", "2", "STEGVIS_SUPPRESSION_THRESHOLD must be a whole "
+         "number, 3 or more"),
+        ("STEGVIS_SUPPRESSION_THRESHOLD", "five", "STEGVIS_SUPPRESSION_THRESHOLD must be"),
+        ("STEGVIS_MIN_N_FOR_TESTS", "5", "STEGVIS_MIN_N_FOR_TESTS must be a whole number, 6 "
+         "or more"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_a_clear_message(

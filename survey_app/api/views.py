@@ -51,7 +51,8 @@ def report() -> Response:
         return refusal
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
     report_data = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"], threshold, clock.today())
+        filters, current_app.extensions["questionnaires"], threshold, clock.today(),
+        current_app.config["MIN_N_FOR_TESTS"])
     return jsonify(report_document(report_data, filters, threshold))
 
 

@@ -37,6 +37,7 @@ def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
     report_data = reporting.evaluator_report(
         filters, current_app.extensions["questionnaires"],
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
+        current_app.config["MIN_N_FOR_TESTS"],
     )
     return form, filters, report_data
 

@@ -29,6 +29,9 @@ from survey_app.services.reporting import EvaluatorReport, JudgedTarget, ReportF
 DOCUMENT_VERSION = 1
 GROUP_KEYS = {"woman": "women", "man": "men", "total": "total", "other": "other",
               "not_stated": "not_stated"}
+
+
+#: The methods' words; a ``{min_n}`` is the deployment's minimum for tests.
 METHODS = {
     "step_movement": "step at the latest answered occasion (exit, else the last follow-up) "
                      "minus the step at intake; completers: exit minus intake",
@@ -49,7 +52,7 @@ METHODS = {
     "domain_score": "mean of answered scored items when at least half are answered; "
                     "don't know and declined are missing",
     "multiplicity": "Holm over the domains, per group",
-    "minimum_n_for_tests": "no test or interval below 10 participants",
+    "minimum_n_for_tests": "no test or interval below {min_n} participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out exactly from the published cells and "
                    "totals (checked for every hidden cell); a group's shares, means and "
@@ -59,10 +62,15 @@ METHODS = {
                        "intake answers, spread the SD of intake scale scores; 'overall' is "
                        "every scored statement asked at intake except the ladder",
     "targets": "share reaching the target with a Wilson 95 % interval; met when the observed "
-               "share reaches the goal, too few to tell below 10 in the denominator; women "
+               "share reaches the goal, too few to tell below {min_n} in the denominator; women "
                "minus men with Newcombe's hybrid score interval. The status is given even "
                "when the share is hidden: it says only on which side of the goal it lies",
 }
+
+
+def methods(min_n: int) -> dict[str, str]:
+    """How each kind of figure was made, in words, for the report's readers."""
+    return {topic: text.replace("{min_n}", str(min_n)) for topic, text in METHODS.items()}
 
 
 def figure(cell: Cell) -> dict[str, Any]:
@@ -121,6 +129,7 @@ def report_document(
             "questionnaire_version": filters.questionnaire_version,
         },
         "suppression_threshold": threshold,
+        "minimum_n_for_tests": report.min_n,
         "attrition": {
             "participants": {
                 stage: {GROUP_KEYS[g]: figure(c) for g, c in groups.items()}
@@ -166,7 +175,7 @@ def report_document(
         "reliable_change": [_reliable(table) for table in report.reliable_change],
         "targets": [_target(judged) for judged in report.targets],
         "targets_set_on": report.targets_set_on.path if report.targets_set_on else None,
-        "methods": METHODS,
+        "methods": methods(report.min_n),
     }
 
 

@@ -31,7 +31,7 @@ from analysis.status_report import StatusReport
 from analysis.suppression import Cell
 from survey_app.models import MissingReason
 from survey_app.services import targets
-from survey_app.services.report_document import METHODS
+from survey_app.services.report_document import methods
 from survey_app.services.reporting import EvaluatorReport, ReportFilters
 from survey_app.templating import (
     DOMAIN_LABELS,
@@ -404,7 +404,9 @@ def filter_notes(filters: ReportFilters) -> list[tuple[str, str]]:
     ]
 
 
-def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tuple[str, str]]:
+def about(
+    filters: ReportFilters, threshold: int, min_n: int, generated_on: date
+) -> list[tuple[str, str]]:
     """What the figures cover and how they were made: the first sheet of a workbook."""
     rows = [
         (gettext("Report"), gettext("Stegvis evaluator report")),
@@ -414,7 +416,7 @@ def about(filters: ReportFilters, threshold: int, generated_on: date) -> list[tu
         (gettext("Shares"), gettext("In per cent (0–100).")),
     ]
     rows += [(gettext("Method: %(topic)s", topic=topic.replace("_", " ")), text)
-             for topic, text in METHODS.items()]
+             for topic, text in methods(min_n).items()]
     return rows
 
 

@@ -26,7 +26,7 @@ from analysis.movement import (
     transition_table,
 )
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
-from analysis.statistics import WORKERS, ShareDifference
+from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
 from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
 from survey_app.models import OccasionKind, Organisation
@@ -103,6 +103,8 @@ class EvaluatorReport:
     domains: DomainChangeTable
     attrition: AttritionTable
     targets: list[JudgedTarget]
+    #: No test or interval is computed on fewer participants than this.
+    min_n: int
     #: Where the targets were set; None when they are Stegvis' defaults.
     targets_set_on: Organisation | None
     #: Women's share moved up minus men's (Newcombe), when both can be shown.
@@ -152,7 +154,8 @@ OVERALL_SCALE = "overall"
 
 
 def reliable_change_tables(
-    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, threshold: int
+    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, threshold: int,
+    min_n: int = MIN_N_FOR_TESTS,
 ) -> list[ReliableChangeTable]:
     """Reliable change on the overall scale and on every domain with two or more items."""
     definition = catalogue.latest(DEFAULT_QUESTIONNAIRE).definition
@@ -174,7 +177,7 @@ def reliable_change_tables(
         columns = [data.column(item.id) for item in items]
         tables.append(reliable_change_table(
             scale, ScaleScores(data.gender, scored.intake[:, columns], scored.latest[:, columns]),
-            threshold,
+            threshold, min_n,
         ))
     return tables
 
@@ -220,17 +223,20 @@ def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
 
 
 def evaluator_report(
-    filters: ReportFilters, catalogue: Catalogue, threshold: int, today: date
+    filters: ReportFilters, catalogue: Catalogue, threshold: int, today: date,
+    min_n: int = MIN_N_FOR_TESTS,
 ) -> EvaluatorReport:
     """Everything on the evaluator's report page, from one read of the database."""
-    return analyse(read_inputs(filters, catalogue), filters, catalogue, threshold, today)
+    return analyse(read_inputs(filters, catalogue), filters, catalogue, threshold, today, min_n)
 
 
 def analyse(
     inputs: ReportInputs, filters: ReportFilters, catalogue: Catalogue, threshold: int,
-    today: date,
+    today: date, min_n: int = MIN_N_FOR_TESTS,
 ) -> EvaluatorReport:
-    """The report's figures from what was read; touches no database.
+    """The report's figures from what was read; touches no database. Cells describing
+    fewer than ``threshold`` participants are hidden; no test or interval is computed
+    on fewer than ``min_n``.
 
     The domain table (bootstrap intervals for every domain and group), attrition,
     the monthly table and reliable change are computed in other threads meanwhile:
@@ -246,12 +252,12 @@ def analyse(
     with bootstrap.quiet(), ThreadPoolExecutor(WORKERS + 1) as pool:
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
-        domains = pool.submit(domain_change_table, domain_scores, threshold)
+        domains = pool.submit(domain_change_table, domain_scores, threshold, min_n)
         attrition = pool.submit(
             lambda: attrition_table(participant_progress(data, today), threshold))
         monthly = pool.submit(monthly_report, data, filters, today, threshold)
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
-                                      threshold)
+                                      threshold, min_n)
         steps = steps_of(data, catalogue)
         table = movement_table(steps, threshold)
         changes = dict(zip(domain_scores.domains,
@@ -264,9 +270,10 @@ def analyse(
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(
-            improved_difference=improved_share_difference(steps, table),
+            min_n=min_n,
+            improved_difference=improved_share_difference(steps, table, min_n),
             completers=completers,
-            completers_statistics=movement_statistics(completer_steps, completers),
+            completers_statistics=movement_statistics(completer_steps, completers, min_n),
             by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
             by_enrolment_year=movement_breakdown(steps, years, sorted(set(years)), table,
                                                  threshold),
@@ -274,11 +281,11 @@ def analyse(
             exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),
             movement=table,
-            statistics=movement_statistics(steps, table),
+            statistics=movement_statistics(steps, table, min_n),
             distribution=distribution_of(steps, ladder, threshold),
             targets=[
                 JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
-                                              threshold))
+                                              threshold, min_n))
                 for d in inputs.targets
             ],
             targets_set_on=inputs.targets_set_on,

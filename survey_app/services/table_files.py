@@ -189,7 +189,7 @@ def report_file(
     """The whole report (a workbook, or a ZIP of CSV or SPSS files) or one table of it;
     None when the report has no table of that name."""
     tables = report_tables(report)
-    notes = about(filters, threshold, today)
+    notes = about(filters, threshold, report.min_n, today)
     stem = f"stegvis-{slugify(filters.scope.path)}-{today.isoformat()}"
     if table_name is None:
         return tables_file(tables, notes, file_format, stem, swedish_excel=swedish_excel)

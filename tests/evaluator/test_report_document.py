@@ -57,6 +57,31 @@ def test_the_json_report_has_the_documented_shape_and_hides_small_cells(app, run
             assert f["value"] >= document["suppression_threshold"], f
 
 
+def test_the_deployment_sets_the_threshold_and_the_minimum_for_tests(app, runner):
+    make_cohorts()  # 18 women, 12 men
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    app.config.update(SUPPRESSION_THRESHOLD=13, MIN_N_FOR_TESTS=20)
+    document = report(runner)
+    assert (document["suppression_threshold"], document["minimum_n_for_tests"]) == (13, 20)
+    assert "below 20 participants" in document["methods"]["minimum_n_for_tests"]
+    groups = document["step_movement"]["groups"]
+    # The men's 12 are too few now, and the women's 18 would give them away.
+    assert groups["men"]["n"] == groups["women"]["n"] == {"value": None, "suppressed": True}
+    assert groups["total"]["n"]["value"] == 30
+    assert groups["total"]["statistics"]["wilcoxon"]["p_value"] is not None
+    page = client.get("/evaluator/").get_data(as_text=True)
+    assert "Uppgifter om färre än 13 deltagare visas som –." in page
+
+    app.config.update(SUPPRESSION_THRESHOLD=5)
+    women = report(runner)["step_movement"]["groups"]["women"]
+    assert women["n"]["value"] == 18
+    assert women["statistics"]["wilcoxon"] is None and women["statistics"]["mean_ci"] is None
+    assert women["statistics"]["note"] == "fewer than 20 participants: no test or interval computed"
+    page = client.get("/evaluator/").get_data(as_text=True)
+    assert "Inget test: färre än 20 deltagare." in page
+
+
 def test_the_period_filter_keeps_only_those_enrolled_in_it(app, runner, tmp_path):
     make_cohorts()
     since = (clock.today() - timedelta(days=120)).isoformat()
