@@ -163,7 +163,7 @@ def test_breakdown_by_year_of_enrolment(app, runner):
     client = app.test_client()
     login_as(client, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
-    assert "Andel som flyttat upp efter inskrivningsår" in page
+    assert "Andel som gått upp, efter inskrivningsår" in page
     assert cells(page, str(this_year - 2)) == ["24", "42\u00a0%", "58\u00a0%"]
     assert cells(page, str(this_year)) == ["–", "–", "–"]
 
