@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from survey_app.extensions import db
 from survey_app.models import Gender, Role
 from tests.browser.test_participant_pages import assert_no_violations
 from tests.conftest import PASSWORD, make_participant, make_user
 from tests.evaluator.test_report import answered_steps
+
+#: A page showing the error pattern says so first in its title.
+ERROR_TITLE = re.compile(r"^Fel:")
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def test_coach_pages_pass_axe(browser, live_server, staff):
     page.get_by_role("link", name="Skriv in deltagare").first.click()
     assert_no_violations(page)
     page.get_by_role("button", name="Skriv in").click()  # empty: the error pattern
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)
     page.goto(f"{live_server}/coach/")
     page.get_by_role("link", name="HAN-0100").click()
@@ -58,7 +64,7 @@ def test_coach_pages_pass_axe(browser, live_server, staff):
     page.get_by_role("link", name="Registrera avslut").click()
     page.get_by_label("Datum för avslut").fill("")
     page.get_by_role("button", name="Registrera avslut").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)  # exit form with errors
     page.get_by_role("link", name="Tillbaka till W0").click()
     page.get_by_role("link", name="Radera deltagaren (samtycket återkallat)").click()
@@ -101,13 +107,13 @@ def test_admin_pages_pass_axe(browser, live_server, staff):
     page.get_by_role("link", name="Mål för MIA/Haninge").click()
     page.get_by_label("Går vidare till arbete eller studier (%)").fill("300")
     page.get_by_role("button", name="Spara målnivåer").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)  # targets, with an error
     page.goto(f"{live_server}/admin/")
     page.get_by_role("link", name="Byt namn på MIA/Haninge").click()
     page.get_by_label("Nytt namn").fill("")
     page.get_by_role("button", name="Byt namn").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)
     page.close()
 
@@ -126,7 +132,7 @@ def test_the_evaluator_report_passes_axe(browser, live_server, staff):
     assert_no_violations(page)
     page.get_by_label("Månad").fill("mars")
     page.get_by_role("button", name="Visa").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)  # the monthly status, with an error
     page.close()
 
@@ -169,7 +175,7 @@ def test_the_row_export_page_passes_axe(browser, live_server, staff):
     page.get_by_label("Inskriven till").fill("2026-01-01")
     with page.expect_navigation():
         page.get_by_role("button", name="Ladda ner").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)  # with an error
     page.close()
 
@@ -182,7 +188,7 @@ def test_the_api_tokens_page_passes_axe(browser, live_server, staff):
     assert_no_violations(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Skapa nyckel").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)  # with an error
     page.get_by_label("Namn").fill("R-skript")
     with page.expect_navigation():
@@ -202,7 +208,7 @@ def test_the_paper_import_passes_axe(browser, live_server, staff, tmp_path):
     assert_no_violations(page)
     page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(wrong))
     page.get_by_role("button", name="Kontrollera och importera").click()
-    assert page.title().startswith("Fel:")
+    expect(page).to_have_title(ERROR_TITLE)
     assert page.get_by_role("heading", name="Ingenting importerades").is_visible()
     assert page.locator("table.figures tbody tr").count() == 10  # the questions' columns
     assert_no_violations(page)  # every problem listed
