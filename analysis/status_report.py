@@ -54,6 +54,8 @@ class OccasionsDue:
 @dataclass(frozen=True)
 class StatusReport:
     month: str
+    #: Cells describing fewer participants than this are hidden.
+    threshold: int
     #: ``lines[key][group]``: PARTICIPANT_LINES, "exited_<outcome>" for every outcome,
     #: "exited", every "occasions_<fate>" and "occasions_due".
     lines: dict[str, dict[str, Cell]]
@@ -128,4 +130,4 @@ def status_report(
     fate_of = np.array([f"occasions_{fate}" for fate in occasions.fate], dtype=object)
     lines |= _suppressed(_grid(fate_of, occasions.gender, fate_keys), fate_keys,
                          "occasions_due", threshold)
-    return StatusReport(month, lines)
+    return StatusReport(month, threshold, lines)

@@ -34,7 +34,7 @@ from survey_app.services import (
     targets,
     users,
 )
-from survey_app.services.monthly_status import is_month, monthly_status
+from survey_app.services.monthly_status import is_month, status_for
 from survey_app.services.report_document import report_document
 from survey_app.services.report_tables import report_tables
 from survey_app.services.table_files import FileFormat, report_file, status_file
@@ -209,22 +209,18 @@ def report_command(
         age_band=age_band,
         questionnaire_version=questionnaire_version,
     )
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
-    report = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"], threshold, clock.today(),
-        current_app.config["MIN_N_FOR_TESTS"],
-    )
+    report = reporting.report_for(filters)
     if output_format == "html":
         # Drawn here: starting worker processes would cost a one-off command more
         # than drawing its five charts side by side saves.
         html = report_html(report, filters, clock.today().isoformat(), chart_processes=0)
         out.write(html.encode())
     elif output_format == "json":
-        document = report_document(report, filters, threshold)
+        document = report_document(report, filters)
         out.write((json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
     else:
-        exported = report_file(report, filters, threshold, clock.today(),
-                               FileFormat(output_format), table_name, swedish_excel=excel_sv)
+        exported = report_file(report, filters, clock.today(), FileFormat(output_format),
+                               table_name, swedish_excel=excel_sv)
         if exported is None:
             names = ", ".join(table.name for table in report_tables(report))
             _fail(f"No table {table_name!r}; the tables are: {names}.")
@@ -248,9 +244,7 @@ def monthly_command(
     if not is_month(month):
         _fail(f"{month!r} is not a month: write it as YYYY-MM, like 2026-03.")
     scope = _organisation(scope_path)
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
-    report = monthly_status(scope, month, clock.today(), threshold)
-    exported = status_file(report, scope.path, threshold, clock.today(),
+    exported = status_file(status_for(scope, month), scope.path, clock.today(),
                            FileFormat(output_format), swedish_excel=excel_sv)
     out.write(exported.content)
 

@@ -15,7 +15,7 @@ from survey_app.evaluator.forms import ReportFilterForm, RowExportForm
 from survey_app.extensions import db
 from survey_app.i18n import current_language
 from survey_app.services import clock, reporting, row_export
-from survey_app.services.monthly_status import monthly_status
+from survey_app.services.monthly_status import status_for
 from survey_app.services.report_document import report_document, status_document
 from survey_app.services.report_tables import Table
 
@@ -49,11 +49,7 @@ def report() -> Response:
     form, filters = chosen_filters(ReportFilterForm, g.api_token.user, request.args)
     if (refusal := _refusal(form, REPORT_PARAMETERS)) is not None:
         return refusal
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
-    report_data = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"], threshold, clock.today(),
-        current_app.config["MIN_N_FOR_TESTS"])
-    return jsonify(report_document(report_data, filters, threshold))
+    return jsonify(report_document(reporting.report_for(filters), filters))
 
 
 @bp.get("/monthly")
@@ -63,9 +59,7 @@ def monthly() -> Response:
     refusal = _refusal(form, {"organisation", "month"})
     if refusal is not None or month is None:
         return refusal or json_error(400, _("Enter a month like 2026-03."))
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
-    report = monthly_status(chosen, month, clock.today(), threshold)
-    return jsonify(status_document(report, chosen.path, threshold))
+    return jsonify(status_document(status_for(chosen, month), chosen.path))
 
 
 def _rows(table: Table) -> list[dict[str, object]]:

@@ -22,7 +22,7 @@ from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
 from survey_app.models import ApiToken
 from survey_app.services import api_tokens, clock, reporting, row_export
-from survey_app.services.monthly_status import monthly_status
+from survey_app.services.monthly_status import status_for
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
 from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
 
@@ -34,12 +34,7 @@ def _filter_arguments(filters: reporting.ReportFilters) -> dict[str, object]:
 def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
                                 reporting.EvaluatorReport]:
     form, filters = chosen_filters(ReportFilterForm, current_user, request.args)
-    report_data = reporting.evaluator_report(
-        filters, current_app.extensions["questionnaires"],
-        current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
-        current_app.config["MIN_N_FOR_TESTS"],
-    )
-    return form, filters, report_data
+    return form, filters, reporting.report_for(filters)
 
 
 @bp.get("/")
@@ -72,8 +67,7 @@ def export(name: str, fmt: str) -> Response:
         abort(404)
     _form, filters, report_data = _chosen_report()
     exported = report_file(
-        report_data, filters, current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
-        FileFormat(fmt), None if name == "report" else name,
+        report_data, filters, clock.today(), FileFormat(fmt), None if name == "report" else name,
         swedish_excel=_for_swedish_excel(),
     )
     if exported is None:
@@ -97,9 +91,7 @@ def monthly() -> tuple[str, int] | str:
     form, chosen, month = chosen_month(current_user, request.args)
     table = None
     if month is not None:
-        report = monthly_status(chosen, month, clock.today(),
-                                current_app.config["SUPPRESSION_THRESHOLD"])
-        table = status_table(report)
+        table = status_table(status_for(chosen, month))
     page = render_template("evaluator/monthly.html", form=form, scope=chosen, month=month,
                            table=table, parts=STATUS_PARTS)
     return (page, 400) if form.errors else page
@@ -113,9 +105,7 @@ def monthly_export(fmt: str) -> Response:
     _form, chosen, month = chosen_month(current_user, request.args)
     if month is None:
         abort(404)
-    threshold = current_app.config["SUPPRESSION_THRESHOLD"]
-    report = monthly_status(chosen, month, clock.today(), threshold)
-    return _attachment(status_file(report, chosen.path, threshold, clock.today(),
+    return _attachment(status_file(status_for(chosen, month), chosen.path, clock.today(),
                                    FileFormat(fmt), swedish_excel=_for_swedish_excel()))
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 
 from analysis.status_report import OccasionsDue, People, StatusReport, month_bounds, status_report
 from survey_app.extensions import db
@@ -20,7 +21,7 @@ from survey_app.models import (
     Participant,
     Response,
 )
-from survey_app.services import organisations, schedule
+from survey_app.services import clock, organisations, schedule
 
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 OUTCOMES = tuple(outcome.value for outcome in ExitOutcome)
@@ -30,6 +31,11 @@ FATES = {schedule.OccasionStatus.COMPLETED: "completed", schedule.OccasionStatus
 def is_month(text: str | None) -> bool:
     """"YYYY-MM" of a real month."""
     return bool(text and MONTH_PATTERN.fullmatch(text))
+
+
+def status_for(scope: Organisation, month: str) -> StatusReport:
+    """The status as this deployment makes it today, with its suppression threshold."""
+    return monthly_status(scope, month, clock.today(), current_app.config["SUPPRESSION_THRESHOLD"])
 
 
 def monthly_status(scope: Organisation, month: str, today: date, threshold: int) -> StatusReport:

@@ -70,7 +70,7 @@ METHODS = {
 
 def methods(min_n: int) -> dict[str, str]:
     """How each kind of figure was made, in words, for the report's readers."""
-    return {topic: text.replace("{min_n}", str(min_n)) for topic, text in METHODS.items()}
+    return {topic: text.format(min_n=min_n) for topic, text in METHODS.items()}
 
 
 def figure(cell: Cell) -> dict[str, Any]:
@@ -112,9 +112,7 @@ def _difference(difference: GroupDifference | None) -> dict[str, Any] | None:
     }
 
 
-def report_document(
-    report: EvaluatorReport, filters: ReportFilters, threshold: int
-) -> dict[str, Any]:
+def report_document(report: EvaluatorReport, filters: ReportFilters) -> dict[str, Any]:
     """The whole report as plain JSON-ready data."""
     movement = report.movement
     statistics = report.statistics
@@ -128,7 +126,7 @@ def report_document(
             "age_band": filters.age_band,
             "questionnaire_version": filters.questionnaire_version,
         },
-        "suppression_threshold": threshold,
+        "suppression_threshold": report.threshold,
         "minimum_n_for_tests": report.min_n,
         "attrition": {
             "participants": {
@@ -255,13 +253,13 @@ def _target(judged: JudgedTarget) -> dict[str, Any]:
     }
 
 
-def status_document(report: StatusReport, scope_path: str, threshold: int) -> dict[str, Any]:
+def status_document(report: StatusReport, scope_path: str) -> dict[str, Any]:
     """The monthly status as JSON-ready data: each line for women, men and in total."""
     return {
         "document_version": DOCUMENT_VERSION,
         "scope": scope_path,
         "month": report.month,
-        "suppression_threshold": threshold,
+        "suppression_threshold": report.threshold,
         "lines": {
             key: {GROUP_KEYS[group]: figure(cell) for group, cell in groups.items()}
             for key, groups in report.lines.items()

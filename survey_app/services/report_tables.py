@@ -405,18 +405,18 @@ def filter_notes(filters: ReportFilters) -> list[tuple[str, str]]:
 
 
 def about(
-    filters: ReportFilters, threshold: int, min_n: int, generated_on: date
+    report: EvaluatorReport, filters: ReportFilters, generated_on: date
 ) -> list[tuple[str, str]]:
     """What the figures cover and how they were made: the first sheet of a workbook."""
     rows = [
         (gettext("Report"), gettext("Stegvis evaluator report")),
         *filter_notes(filters),
         (gettext("Made on"), generated_on.isoformat()),
-        _suppression_note(threshold),
+        _suppression_note(report.threshold),
         (gettext("Shares"), gettext("In per cent (0–100).")),
     ]
     rows += [(gettext("Method: %(topic)s", topic=topic.replace("_", " ")), text)
-             for topic, text in methods(min_n).items()]
+             for topic, text in methods(report.min_n).items()]
     return rows
 
 
@@ -451,15 +451,15 @@ def status_table(report: StatusReport) -> Table:
                  columns, rows)
 
 
-def status_about(scope_path: str, month: str, threshold: int,
+def status_about(report: StatusReport, scope_path: str,
                  generated_on: date) -> list[tuple[str, str]]:
     """What the monthly status covers and how its figures are defined."""
     return [
         (gettext("Report"), gettext("Stegvis monthly status")),
         (gettext("Organisation"), scope_path),
-        (gettext("Month"), month),
+        (gettext("Month"), report.month),
         (gettext("Made on"), generated_on.isoformat()),
-        _suppression_note(threshold),
+        _suppression_note(report.threshold),
         (gettext("Taking part"), gettext(
             "Enrolled by the end of the month and not left by then.")),
         (gettext("Occasions"), gettext(

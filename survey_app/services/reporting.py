@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from flask import current_app
 
 from analysis import MovementTable, StepDistribution, bootstrap, movement_table
 from analysis import step_distribution as distribution_of
@@ -31,11 +32,12 @@ from analysis.targets import TargetResult, target_result
 from questionnaires import Catalogue
 from survey_app.models import OccasionKind, Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
-from survey_app.services import report_data, schedule, targets
+from survey_app.services import clock, report_data, schedule, targets
 from survey_app.services.report_data import ReportData, ReportFilters
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
-__all__ = ["EvaluatorReport", "ReportFilters", "analyse", "evaluator_report", "read_inputs"]
+__all__ = ["EvaluatorReport", "ReportFilters", "analyse", "evaluator_report", "read_inputs",
+           "report_for"]
 
 
 def steps_of(data: ReportData, catalogue: Catalogue, *, completers: bool = False) -> Steps:
@@ -103,6 +105,8 @@ class EvaluatorReport:
     domains: DomainChangeTable
     attrition: AttritionTable
     targets: list[JudgedTarget]
+    #: Cells describing fewer participants than this are hidden.
+    threshold: int
     #: No test or interval is computed on fewer participants than this.
     min_n: int
     #: Where the targets were set; None when they are Stegvis' defaults.
@@ -230,6 +234,17 @@ def evaluator_report(
     return analyse(read_inputs(filters, catalogue), filters, catalogue, threshold, today, min_n)
 
 
+def report_for(filters: ReportFilters) -> EvaluatorReport:
+    """The report as this deployment makes it today: with its questionnaires, its
+    suppression threshold and its minimum n for tests. The page, the API and the
+    command line all call this, so they cannot disagree."""
+    return evaluator_report(
+        filters, current_app.extensions["questionnaires"],
+        current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
+        current_app.config["MIN_N_FOR_TESTS"],
+    )
+
+
 def analyse(
     inputs: ReportInputs, filters: ReportFilters, catalogue: Catalogue, threshold: int,
     today: date, min_n: int = MIN_N_FOR_TESTS,
@@ -270,6 +285,7 @@ def analyse(
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(
+            threshold=threshold,
             min_n=min_n,
             improved_difference=improved_share_difference(steps, table, min_n),
             completers=completers,

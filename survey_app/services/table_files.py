@@ -183,13 +183,13 @@ class ExportFile:
 
 
 def report_file(
-    report: EvaluatorReport, filters: ReportFilters, threshold: int, today: date,
+    report: EvaluatorReport, filters: ReportFilters, today: date,
     file_format: FileFormat, table_name: str | None = None, *, swedish_excel: bool = False,
 ) -> ExportFile | None:
     """The whole report (a workbook, or a ZIP of CSV or SPSS files) or one table of it;
     None when the report has no table of that name."""
     tables = report_tables(report)
-    notes = about(filters, threshold, report.min_n, today)
+    notes = about(report, filters, today)
     stem = f"stegvis-{slugify(filters.scope.path)}-{today.isoformat()}"
     if table_name is None:
         return tables_file(tables, notes, file_format, stem, swedish_excel=swedish_excel)
@@ -214,14 +214,14 @@ def tables_file(tables: Sequence[Table], notes: Sequence[tuple[str, str]],
 
 
 def status_file(
-    report: StatusReport, scope_path: str, threshold: int, today: date,
+    report: StatusReport, scope_path: str, today: date,
     file_format: FileFormat, *, swedish_excel: bool = False,
 ) -> ExportFile:
     """The monthly status report as CSV, a workbook (with its About sheet) or SPSS."""
     table = status_table(report)
     filename = f"stegvis-status-{slugify(scope_path)}-{report.month}.{file_format}"
     if file_format is FileFormat.XLSX:
-        content = xlsx_bytes([table], status_about(scope_path, report.month, threshold, today))
+        content = xlsx_bytes([table], status_about(report, scope_path, today))
     else:
         content = table_bytes(table, file_format, swedish_excel=swedish_excel)
     return ExportFile(content, MEDIA_TYPES[file_format], filename)
