@@ -41,14 +41,18 @@ METHODS = {
     "enrolment_year": "calendar year of the enrolment date",
     "age_band": "age at enrolment (enrolment year minus birth year): 15-24 (younger "
                 "counted here), 25-54, 55-64, 65+",
-    "paired_test": "Wilcoxon signed-rank, Pratt's zero handling; exact or normal "
-                   "approximation as stated per figure",
+    "paired_test": "Wilcoxon signed-rank, Pratt's zero handling; the p-value from the exact "
+                   "distribution (up to 50 participants, no ties or zeros), from every "
+                   "assignment of signs (up to 13, with ties or zeros) or the normal "
+                   "approximation, as stated per figure",
     "effect_size": "matched-pairs rank-biserial correlation (zero differences dropped)",
     "sign_test": "exact binomial test of moved up against moved down",
-    "intervals": "95 % bootstrap: BCa for means (percentile above 5000 participants, where "
-                 "BCa's jackknife becomes too costly), percentile for medians",
-    "group_comparison": "Mann–Whitney U, two-sided, with Cliff's delta (bootstrap percentile "
-                        "interval)",
+    "intervals": "95 % bootstrap: BCa for means (percentile for more than 5000 participants "
+                 "with more than 500 distinct values, where BCa's jackknife becomes too "
+                 "costly), percentile for medians",
+    "group_comparison": "Mann–Whitney U, two-sided (exact with at most 8 in a group and no "
+                        "ties, else the normal approximation with continuity correction, as "
+                        "stated per figure), with Cliff's delta (bootstrap percentile interval)",
     "domain_score": "mean of answered scored items when at least half are answered; "
                     "don't know and declined are missing",
     "multiplicity": "Holm over the domains, per group",

@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from analysis.statistics import (
@@ -91,6 +93,51 @@ def test_tied_differences_share_their_mean_rank():
     # Zeros first dropped: the same.
     assert rank_biserial([0, 1, 1, -1, 0, 2, 2, -2, 3]) == pytest.approx((21 - 7) / 28)
 
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-6, 6).map(lambda k: k / 2), min_size=14, max_size=400))
+def test_ranks_agree_with_scipy_ranking_the_raw_differences(d):
+    """The test and the effect size are worked out from tallies; ranking every
+    difference with scipy, in the order given, must give the same. (Fewer tied
+    differences are the next test's: scipy takes seconds for each.)"""
+    assume(any(d))
+    result = paired_change(d)
+    by_scipy = stats.wilcoxon(d, zero_method="pratt")
+    assert result.wilcoxon.statistic == by_scipy.statistic
+    assert result.wilcoxon.p_value == pytest.approx(by_scipy.pvalue, rel=1e-12)
+    nonzero = np.array([x for x in d if x])
+    ranks = stats.rankdata(np.abs(nonzero))
+    expected = (ranks[nonzero > 0].sum() - ranks[nonzero < 0].sum()) / ranks.sum()
+    assert result.rank_biserial == pytest.approx(expected, rel=1e-12)
+
+def test_few_tied_differences_get_the_p_value_of_every_sign_flip():
+    # Ten equal differences: of the 2¹⁰ equally likely assignments of signs only
+    # "all up" is as extreme upwards and "all down" downwards: p = 2/1024. A zero,
+    # ranked and dropped, changes nothing.
+    for d in ([1] * 10, [0] + [1] * 10):
+        result = paired_change(d)
+        assert result.wilcoxon.p_value == pytest.approx(2 / 1024)
+        assert result.wilcoxon.method.endswith("exact permutation distribution (ties or zeros)")
+    # As scipy finds it, one assignment after another.
+    d = [0, 1, 2, -1, 1, 1, 2, 0, 1, 1, 3]
+    assert paired_change(d).wilcoxon.p_value == pytest.approx(
+        stats.wilcoxon(d, zero_method="pratt").pvalue, rel=1e-12)
+
+
+def test_the_p_value_method_named_is_the_one_used():
+    rng = np.random.default_rng(5)
+    distinct = np.arange(1, 31) * rng.choice([-1, 1], 30)
+    result = paired_change(distinct)
+    assert result.wilcoxon.method.endswith("exact distribution")
+    assert result.wilcoxon.p_value == pytest.approx(
+        stats.wilcoxon(distinct, zero_method="pratt", method="exact").pvalue, rel=1e-12)
+    for d in (rng.integers(-2, 4, 30).astype(float), np.arange(1, 61) * rng.choice([-1, 1], 60)):
+        result = paired_change(d)
+        assert result.wilcoxon.method.endswith("normal approximation")
+        assert result.wilcoxon.p_value == pytest.approx(
+            stats.wilcoxon(d, zero_method="pratt", method="asymptotic").pvalue, rel=1e-12)
+
+
 def test_all_zero_differences_give_no_p_value_and_say_so():
     result = paired_change([0] * 12)
     assert result.wilcoxon.p_value is None
@@ -124,6 +171,19 @@ def test_group_difference_by_hand():
     assert result.test.statistic == pytest.approx(13.5)
     assert result.cliffs_delta_ci.low <= 11 / 16 <= result.cliffs_delta_ci.high
     assert group_difference([1] * 5, [2] * 20).note.startswith("fewer than 10")
+
+
+def test_group_difference_names_an_exact_or_approximate_p_value():
+    # Six against six, all of the first below all of the second: U = 0, and one of
+    # the C(12, 6) = 924 equally likely splits is as extreme each way: p = 2/924.
+    exact = group_difference([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], min_n=6)
+    assert exact.test.statistic == 0
+    assert exact.test.p_value == pytest.approx(2 / 924)
+    assert exact.test.method.endswith("exact distribution")
+    tied = group_difference([1, 2, 2, 3, 4, 5], [7, 8, 9, 10, 11, 12], min_n=6)
+    assert tied.test.method.endswith("normal approximation with continuity correction")
+    assert tied.test.p_value == pytest.approx(stats.mannwhitneyu(
+        [1, 2, 2, 3, 4, 5], [7, 8, 9, 10, 11, 12], method="asymptotic").pvalue)
 
 
 def test_cliffs_delta_by_ranks_matches_counting_pairs():
