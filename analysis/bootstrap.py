@@ -102,8 +102,16 @@ class Bootstrap:
 
 def tallies(samples: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
     """The sorted distinct values of all samples, and each sample's count of each."""
-    grid = np.unique(np.concatenate(samples))
-    return grid, [np.bincount(np.searchsorted(grid, s), minlength=grid.size) for s in samples]
+    # Each sample tallied on its own, then placed on the common grid: sorting
+    # is quick, while finding every value's place in the grid is not.
+    tallied = [np.unique(s, return_counts=True) for s in samples]
+    grid = np.unique(np.concatenate([values for values, _ in tallied]))
+    counts = []
+    for values, count in tallied:
+        on_grid = np.zeros(grid.size, dtype=np.int64)
+        on_grid[np.searchsorted(grid, values)] = count
+        counts.append(on_grid)
+    return grid, counts
 
 
 def acceleration(
@@ -148,12 +156,11 @@ Wanted = tuple[Statistic, str]
 
 
 def _from_tallies(
-    samples: tuple[np.ndarray, ...], wanted: list[Wanted], confidence: float, resamples: int,
-    rng: np.random.Generator,
+    grid: np.ndarray, counts: list[np.ndarray], wanted: list[Wanted], confidence: float,
+    resamples: int, rng: np.random.Generator,
 ) -> list[tuple[float, float]]:
     """Every wanted interval from one set of resamples, as scipy would draw them for each
     with the same seed."""
-    grid, counts = tallies(samples)
     sizes = [int(c.sum()) for c in counts]
     shares = [c / n for c, n in zip(counts, sizes, strict=True)]
     distributions = np.empty((len(wanted), resamples))
@@ -220,10 +227,12 @@ def intervals(
     bootstrap distribution, for instance); the caller says "no interval".
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        if sum(np.unique(s).size for s in samples) <= MAX_DISTINCT:
+        grid, counts = tallies(samples)
+        if grid.size <= MAX_DISTINCT:
             rng = np.random.default_rng(seed)
             bounds = [(*pair, method) for pair, (_, method) in zip(
-                _from_tallies(samples, wanted, confidence, resamples, rng), wanted, strict=True)]
+                _from_tallies(grid, counts, wanted, confidence, resamples, rng), wanted,
+                strict=True)]
         else:
             bounds = [_from_values(samples, statistic, method, confidence, resamples, seed)
                       for statistic, method in wanted]

@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 from flask import current_app
+from threadpoolctl import threadpool_limits
 
 from analysis import MovementTable, StepDistribution, bootstrap, movement_table
 from analysis import step_distribution as distribution_of
@@ -186,23 +187,25 @@ def reliable_change_tables(
     return tables
 
 
-def _parts_below(scope: Organisation, data: ReportData) -> list[str]:
+def _parts_below(scope: Organisation, data: ReportData) -> np.ndarray:
     """Each participant's part of the tree: the node directly below the scope, or the
     scope itself for those enrolled at its own level."""
     prefix = scope.path + PATH_SEPARATOR
-    paths = data.organisation_path.tolist()
     # A project has a handful of organisations and many participants in each.
-    part_of = {
-        path: path.removeprefix(prefix).split(PATH_SEPARATOR)[0] if path.startswith(prefix)
+    paths, of_participant = np.unique(data.organisation_path, return_inverse=True)
+    parts = [
+        path.removeprefix(prefix).split(PATH_SEPARATOR)[0] if path.startswith(prefix)
         else scope.name
-        for path in set(paths)
-    }
-    return [part_of[path] for path in paths]
+        for path in paths.tolist()
+    ]
+    return np.array(parts, dtype=str)[of_participant]
 
 
-def enrolment_years(data: ReportData) -> list[str]:
+def enrolment_years(data: ReportData) -> np.ndarray:
     """Each participant's calendar year of enrolment, as "2025"."""
-    return data.enrolled_on.astype("datetime64[Y]").astype(str).tolist()
+    years, of_participant = np.unique(data.enrolled_on.astype("datetime64[Y]"),
+                                      return_inverse=True)
+    return years.astype(str)[of_participant]
 
 
 @dataclass(frozen=True)
@@ -258,13 +261,18 @@ def analyse(
     their cost is numpy's on whole columns, which releases the GIL. The domain
     table, the longest, starts first.
 
+    BLAS is kept to one thread meanwhile. For the larger matrix products it would
+    start threads of its own, which then keep spinning, waiting for more work, on
+    the cores these threads need: a large report took a fifth longer.
+
     Interval code silences scipy's warnings on degenerate resamples with
     ``bootstrap.quiet``, here in several threads at once; entered around them all,
     it has the caller's own warning filters back once every thread is done.
     """
     data = inputs.data
     # One thread more than the domain table's own pool: it holds one while it waits.
-    with bootstrap.quiet(), ThreadPoolExecutor(WORKERS + 1) as pool:
+    with (threadpool_limits(limits=1, user_api="blas"), bootstrap.quiet(),
+          ThreadPoolExecutor(WORKERS + 1) as pool):
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
         domains = pool.submit(domain_change_table, domain_scores, threshold, min_n)
@@ -291,9 +299,10 @@ def analyse(
             completers=completers,
             completers_statistics=movement_statistics(completer_steps, completers, min_n),
             by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
-            by_enrolment_year=movement_breakdown(steps, years, sorted(set(years)), table,
+            by_enrolment_year=movement_breakdown(steps, years, np.unique(years).tolist(), table,
                                                  threshold),
-            by_organisation=movement_breakdown(steps, parts, sorted(set(parts)), table, threshold),
+            by_organisation=movement_breakdown(steps, parts, np.unique(parts).tolist(), table,
+                                               threshold),
             exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),
             movement=table,
