@@ -142,7 +142,10 @@ class ReportData:
     #: The stored value; "" for those without an exit record.
     exit_outcome: np.ndarray
     age_band: np.ndarray
-    organisation_path: np.ndarray
+    #: The path of each organisation participants are enrolled at, and each
+    #: participant's index into it: few organisations, many participants.
+    organisation_paths: tuple[str, ...]
+    organisation_of: np.ndarray
     #: datetime64[D]
     enrolled_on: np.ndarray
     #: datetime64[D], NaT for those still taking part.
@@ -331,7 +334,8 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
         gender=people.gender,
         exit_outcome=people.exit_outcome,
         age_band=age_bands(people.age),
-        organisation_path=people.organisation_path,
+        organisation_paths=people.organisation_paths,
+        organisation_of=people.organisation_of,
         enrolled_on=people.enrolled_on,
         exited_on=people.exited_on,
         item_ids=item_ids,
@@ -357,7 +361,8 @@ class _People:
     exit_outcome: np.ndarray
     #: Age at enrolment, in whole years.
     age: np.ndarray
-    organisation_path: np.ndarray
+    organisation_paths: tuple[str, ...]
+    organisation_of: np.ndarray
     enrolled_on: np.ndarray
     exited_on: np.ndarray
 
@@ -392,8 +397,8 @@ def _people(connection: sa.Connection, filters: ReportFilters) -> _People:
         gender=np.array([member.value for member in Gender])[gender],
         exit_outcome=np.array(["", *(member.value for member in ExitOutcome)])[outcome + 1],
         age=age.astype(float),
-        organisation_path=np.array([paths[i] for i in known.tolist()], dtype=str)[
-            organisation_index],
+        organisation_paths=tuple(paths[i] for i in known.tolist()),
+        organisation_of=organisation_index,
         enrolled_on=enrolled_on.astype("datetime64[D]"),
         exited_on=exited,
     )

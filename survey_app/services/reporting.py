@@ -187,25 +187,33 @@ def reliable_change_tables(
     return tables
 
 
-def _parts_below(scope: Organisation, data: ReportData) -> np.ndarray:
+@dataclass(frozen=True)
+class Parts:
+    """A breakdown: each participant's part, and the parts in the order shown."""
+
+    of_participant: np.ndarray
+    keys: list[str]
+
+
+def parts_below(scope: Organisation, data: ReportData) -> Parts:
     """Each participant's part of the tree: the node directly below the scope, or the
     scope itself for those enrolled at its own level."""
     prefix = scope.path + PATH_SEPARATOR
-    # A project has a handful of organisations and many participants in each.
-    paths, of_participant = np.unique(data.organisation_path, return_inverse=True)
-    parts = [
+    part_of_organisation = np.array([
         path.removeprefix(prefix).split(PATH_SEPARATOR)[0] if path.startswith(prefix)
         else scope.name
-        for path in paths.tolist()
-    ]
-    return np.array(parts, dtype=str)[of_participant]
+        for path in data.organisation_paths
+    ], dtype=str)
+    return Parts(part_of_organisation[data.organisation_of],
+                 sorted(set(part_of_organisation.tolist())))
 
 
-def enrolment_years(data: ReportData) -> np.ndarray:
+def enrolment_years(data: ReportData) -> Parts:
     """Each participant's calendar year of enrolment, as "2025"."""
     years, of_participant = np.unique(data.enrolled_on.astype("datetime64[Y]"),
                                       return_inverse=True)
-    return years.astype(str)[of_participant]
+    labels = years.astype(str)
+    return Parts(labels[of_participant], labels.tolist())
 
 
 @dataclass(frozen=True)
@@ -287,7 +295,7 @@ def analyse(
                            (domain_scores.after - domain_scores.before).T, strict=True))
         completer_steps = steps_of(data, catalogue, completers=True)
         completers = movement_table(completer_steps, threshold)
-        parts = _parts_below(filters.scope, data)
+        parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
         ladder = ladder_steps(catalogue)
         # Keyword arguments are evaluated in order: this thread's own figures first,
@@ -299,9 +307,9 @@ def analyse(
             completers=completers,
             completers_statistics=movement_statistics(completer_steps, completers, min_n),
             by_age_band=movement_breakdown(steps, data.age_band, AGE_BAND_LABELS, table, threshold),
-            by_enrolment_year=movement_breakdown(steps, years, np.unique(years).tolist(), table,
+            by_enrolment_year=movement_breakdown(steps, years.of_participant, years.keys, table,
                                                  threshold),
-            by_organisation=movement_breakdown(steps, parts, np.unique(parts).tolist(), table,
+            by_organisation=movement_breakdown(steps, parts.of_participant, parts.keys, table,
                                                threshold),
             exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),
