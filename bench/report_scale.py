@@ -433,9 +433,14 @@ def print_growth(timings: dict[int, dict[str, float]]) -> None:
         if sizes[0] * 10 > smaller:
             continue  # the smallest report is not small enough to stand for the fixed cost
         beyond = timings[smaller]["full"] - fixed
-        growth = f"{(timings[larger]['full'] - fixed) / beyond:.1f}×" if beyond > 0 else "?"
+        if beyond <= 0:
+            print(f"A report on {smaller:,} participants took no longer than one on "
+                  f"{sizes[0]:,} ({fixed:.2f} s): beyond that fixed cost there is too little "
+                  "to say how the rest grows")
+            continue
         print(f"Beyond the {fixed:.2f} s of a report on {sizes[0]:,} participants, "
-              f"{larger / smaller:.0f}× the participants took {growth} the time")
+              f"{larger / smaller:.0f}× the participants took "
+              f"{(timings[larger]['full'] - fixed) / beyond:.1f}× the time")
 
 
 if __name__ == "__main__":
