@@ -27,8 +27,12 @@ from scipy import special, stats
 
 #: Above this many distinct values a tally saves nothing: scipy draws indices instead.
 MAX_DISTINCT = 500
-#: Resamples drawn at once: bounds memory to this × the values drawn per resample.
+#: Raw resamples drawn at once by scipy: bounds memory to this × the sample's size.
 BATCH = 250
+#: Tallies drawn at once, counted in distinct values: about 2 MB of counts a sample.
+#: Few distinct values are then drawn in one go, as each draw and each statistic on
+#: it has a fixed cost that would otherwise dominate a small report.
+TALLIES_AT_ONCE = 2**18
 #: BCa's acceleration by scipy's jackknife costs n² on raw values; above this
 #: many the percentile interval is used for those samples (and named as such).
 BCA_MAX_N_RAW = 5000
@@ -164,8 +168,9 @@ def _from_tallies(
     sizes = [int(c.sum()) for c in counts]
     shares = [c / n for c, n in zip(counts, sizes, strict=True)]
     distributions = np.empty((len(wanted), resamples))
-    for start in range(0, resamples, BATCH):
-        size = min(BATCH, resamples - start)
+    batch = max(1, TALLIES_AT_ONCE // grid.size)
+    for start in range(0, resamples, batch):
+        size = min(batch, resamples - start)
         drawn = [rng.multinomial(n, p, size=size) for n, p in zip(sizes, shares, strict=True)]
         for row, (statistic, _) in enumerate(wanted):
             distributions[row, start:start + size] = statistic.on_tallies(grid, *drawn)
