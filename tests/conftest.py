@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
@@ -237,3 +238,10 @@ def login_as(client: FlaskClient, user: User) -> None:
 
 def form_token(client: FlaskClient, url: str) -> dict[str, str]:
     return {"csrf_token": csrf_token(client, url)}
+
+
+def drawn_texts(svg: bytes | str) -> list[str]:
+    """The words and numbers an SVG chart shows, one entry per text it draws."""
+    root = ET.fromstring(svg)  # noqa: S314 - our own chart, not untrusted input
+    return ["".join(element.itertext()) for element in root.iter()
+            if element.tag.rsplit("}", 1)[-1] == "text"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -25,6 +24,7 @@ from analysis.charts import (
 from analysis.monthly import Events, monthly_table, months_between
 from analysis.movement import transition_table
 from analysis.suppression import Cell
+from tests.conftest import drawn_texts
 
 LABELS = StackLabels(step="Steg", share_axis="Andel (%)", hidden="Dolt")
 
@@ -95,19 +95,13 @@ def test_interval_and_monthly_charts_render_their_words():
     assert "Inskrivna" in text and "–" in text
 
 
-def texts_of(svg: bytes) -> list[str]:
-    """The words and numbers drawn: matplotlib draws text as glyph outlines, each run
-    preceded by a comment holding it."""
-    return re.findall(r"<!-- (.*?) -->", text_of(svg))
-
-
 def test_charts_beside_swedish_tables_use_a_decimal_comma():
     rows = [IntervalRow("Hälsa", (IntervalPoint("woman", 0.5, 0.1, 0.9),))]
-    swedish = texts_of(render(interval_chart(rows, {"woman": "Kvinnor"}, "Förändring",
+    swedish = drawn_texts(render(interval_chart(rows, {"woman": "Kvinnor"}, "Förändring",
                                              decimal_mark=","), "svg"))
     assert "0,2" in swedish and not any("." in text for text in swedish)
-    assert "0.2" in texts_of(render(interval_chart(rows, {"woman": "Women"}, "Change"), "svg"))
-    progress = texts_of(progress_svg(["Inskrivning", "Uppföljning 1"],
+    assert "0.2" in drawn_texts(render(interval_chart(rows, {"woman": "Women"}, "Change"), "svg"))
+    progress = drawn_texts(progress_svg(["Inskrivning", "Uppföljning 1"],
                                      [ProgressSeries("Hälsa", [2.5, 3.0], 1, 4)],
                                      decimal_mark=","))
     assert "2,5" in progress and "2.5" not in progress
@@ -116,8 +110,9 @@ def test_charts_beside_swedish_tables_use_a_decimal_comma():
 def test_the_monthly_chart_counts_whole_participants_from_zero():
     months = ("2026-01", "2026-02")
     hidden = {m: {"woman": Cell.hidden(), "man": Cell.hidden(), "total": Cell(3)} for m in months}
-    texts = texts_of(render(monthly_chart(months, {"enrolled": hidden}, {"enrolled": "Inskrivna"},
-                                          {"woman": "Kvinnor", "man": "Män"}, "Antal"), "svg"))
+    chart = monthly_chart(months, {"enrolled": hidden}, {"enrolled": "Inskrivna"},
+                          {"woman": "Kvinnor", "man": "Män"}, "Antal")
+    texts = drawn_texts(render(chart, "svg"))
     ticks = [text for text in texts if text.lstrip("\u2212").replace(".", "").isdigit()]
     assert ticks == ["0", "1"]  # not −0.04 … 0.04 around an empty month
 
