@@ -80,7 +80,7 @@ def test_an_error_in_a_chart_reaches_the_caller():
 
 
 DRAWS_AND_WAITS = """
-import os, sys, time
+import os, re, sys, time
 from analysis.chart_workers import render_all
 from matplotlib.figure import Figure
 
@@ -91,8 +91,8 @@ def where_drawn():
 
 if __name__ == "__main__":
     charts = render_all({"one": where_drawn, "two": where_drawn}, "svg", processes=2)
-    print(os.getpid(), *(svg.split(b"process ")[1].split()[0].decode() for svg in charts.values()),
-          flush=True)
+    print(os.getpid(), *(re.search(rb"process (\\d+)", svg)[1].decode()
+                         for svg in charts.values()), flush=True)
     time.sleep(60)
 """
 
