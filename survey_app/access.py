@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.extensions import db, login_manager
-from survey_app.models import Organisation, Participant, Role, User
+from survey_app.models import ApiToken, Organisation, Participant, Role, User
 
 #: Set in the session of a device a coach handed to a participant ("start on this
 #: tablet"): the participant pages then end by asking for the tablet back.
@@ -67,3 +67,11 @@ def get_user_or_404(user_id: int, admin: User) -> User:
     if user is None or not admin.can_see(user.organisation):
         abort(404)
     return user
+
+
+def get_api_token_or_404(token_id: int, owner: User) -> ApiToken:
+    """``owner``'s token; anyone else's answers 404, as if it did not exist."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != owner.id:
+        abort(404)
+    return token

@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey_app.access import get_organisation_or_404, get_user_or_404
+from survey_app.access import get_api_token_or_404, get_organisation_or_404, get_user_or_404
 from survey_app.admin import bp
 from survey_app.admin.forms import (
     AuditFilterForm,
@@ -34,7 +34,7 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
-from survey_app.models import ApiToken, Organisation, User
+from survey_app.models import Organisation, User
 from survey_app.services import (
     api_tokens,
     audit,
@@ -231,9 +231,7 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
 def revoke_api_token(user_id: int, token_id: int) -> WerkzeugResponse:
     """An administrator ends a user's API token, e.g. when they leave the project."""
     user = get_user_or_404(user_id, current_user)
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        abort(404)
+    token = get_api_token_or_404(token_id, user)
     if ActionForm().validate_on_submit():
         api_tokens.revoke(token, current_user, clock.now())
         db.session.commit()

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from analysis.chart_workers import render_drawing
 from analysis.charts import FORMATS
+from survey_app.access import get_api_token_or_404
 from survey_app.evaluator import bp
 from survey_app.evaluator.charts import CHARTS, embedded_charts
 from survey_app.evaluator.choices import chosen_filters, chosen_month
@@ -20,7 +21,6 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
-from survey_app.models import ApiToken
 from survey_app.services import api_tokens, clock, reporting, row_export
 from survey_app.services.monthly_status import status_for
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
@@ -174,9 +174,7 @@ def api_tokens_page() -> str:
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke_api_token(token_id: int) -> WerkzeugResponse:
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
+    token = get_api_token_or_404(token_id, current_user)
     if ActionForm().validate_on_submit():
         api_tokens.revoke(token, current_user, clock.now())
         db.session.commit()

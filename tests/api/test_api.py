@@ -264,6 +264,11 @@ def test_an_admin_revokes_a_user_s_token_but_not_in_another_tree(app, evaluator)
 
     admin = app.test_client()
     login_as(admin, make_user(Role.ADMIN, "MIA"))
+    colleague = make_user(Role.EVALUATOR, HOME, email="kollega@example.se")
+    not_theirs = f"/admin/users/{colleague.id}/tokens/{token.id}/revoke"
+    assert admin.post(not_theirs, data=form_token(admin, "/admin/")).status_code == 404
+    db.session.refresh(token)
+    assert token.revoked_at is None
     page = admin.get(f"/admin/users/{evaluator.id}").get_data(as_text=True)
     assert "R-skript" in page and secret not in page
     admin.post(url, data=form_token(admin, "/admin/"))
