@@ -30,9 +30,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import flask_migrate
 from flask import Flask
 from playwright.sync_api import Browser, sync_playwright
+from schema import upgrade_quietly
 from timing import best_of
 from werkzeug.serving import make_server
 
@@ -82,7 +82,7 @@ def bench_app(folder: Path) -> tuple[Flask, str]:
     # The baseline: what Flask itself costs per request, with no template or database.
     app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
     with app.app_context():
-        flask_migrate.upgrade()
+        upgrade_quietly()
         participant = enrolment.enrol(
             code="BENCH-1", gender=Gender.WOMAN, birth_year=1990,
             organisation=organisations.add("Bench/Town"), language="sv",

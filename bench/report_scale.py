@@ -50,11 +50,11 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import flask_migrate
 import numpy as np
 import sqlalchemy as sa
 import yaml
 from flask import current_app
+from schema import upgrade_quietly
 from timing import best_of
 
 from questionnaires import Catalogue, packing
@@ -392,7 +392,7 @@ def main() -> None:
                     "RATELIMIT_ENABLED": False,
                 })
                 with app.app_context():
-                    flask_migrate.upgrade()
+                    upgrade_quietly()
                     catalogue = app.extensions["questionnaires"]
                     today = clock.today()
                     answers = generate(catalogue, n, today)
