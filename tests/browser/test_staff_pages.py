@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from survey_app.extensions import db
 from survey_app.models import Gender, Role
+from survey_app.services import organisations
 from tests.browser.test_participant_pages import assert_no_violations
 from tests.conftest import PASSWORD, make_participant, make_user
 from tests.evaluator.test_report import answered_steps
@@ -227,3 +228,58 @@ def test_the_html_export_passes_axe(browser, app, staff, runner, tmp_path):
     assert len(widths) == 5 and all(width > 0 for width in widths)
     assert_no_violations(page)
     page.close()
+
+
+#: Organisations are named as real ones are: the long paths fill selects and summaries.
+LONG_PATH = "Samordningsförbundet Östra Södertörn/Arbetslivsinriktad rehabilitering Haninge"
+
+
+@pytest.fixture
+def staff_of_a_long_named_organisation(app):
+    """A coach, an evaluator and an admin, and the pages each of them works on."""
+    coach, evaluator, admin = (make_user(role, LONG_PATH, f"{role.value}@sodertorn.example")
+                               for role in (Role.COACH, Role.EVALUATOR, Role.ADMIN))
+    evaluator.may_export_rows = True
+    for i in range(6):
+        answered_steps(f"W{i}", Gender.WOMAN, [2, 3 + i % 3], org=LONG_PATH)
+        answered_steps(f"M{i}", Gender.MAN, [3, 3 + i % 2], org=LONG_PATH)
+    person = make_participant("HAN-0200", LONG_PATH, coach=coach)
+    organisation = organisations.add(f"{LONG_PATH}/Arbetsträning och praktik").id
+    db.session.commit()
+    return {
+        coach.email: ["/coach/", f"/coach/participants/{person.id}", "/coach/participants/new",
+                      f"/coach/participants/{person.id}/exit",
+                      f"/coach/participants/{person.id}/details",
+                      f"/coach/participants/{person.id}/erase", "/account/password"],
+        evaluator.email: ["/evaluator/", "/evaluator/monthly", "/evaluator/answers",
+                          "/evaluator/tokens"],
+        admin.email: ["/admin/", "/admin/users/new", "/admin/audit", "/admin/import",
+                      f"/admin/organisations/{organisation}",
+                      f"/admin/organisations/{organisation}/targets", f"/admin/users/{coach.id}"],
+    }
+
+
+def test_staff_pages_reflow_without_sideways_scrolling(
+    browser, live_server, staff_of_a_long_named_organisation
+):
+    """A coach on a phone, or anyone with large text: 320 px wide, and text at 200 %.
+
+    Tables may scroll sideways inside themselves; the page may not.
+    """
+    scrolling = []
+    for email, paths in staff_of_a_long_named_organisation.items():
+        page = browser.new_page(locale="sv-SE")
+        log_in(page, live_server, email)
+        for width, text_size in ((320, "100%"), (320, "200%"), (640, "200%")):
+            page.set_viewport_size({"width": width, "height": 640})
+            for path in paths:
+                page.goto(live_server + path)
+                assert page.url == live_server + path  # shown, not refused or sent on
+                page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    scrolling.append(f"{path} by {overflow}px at {width}px, text {text_size}")
+        page.close()
+    assert scrolling == []
