@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
-from analysis.suppression import Cell, suppression_mask
+from analysis.suppression import Cell, possible_counts, suppression_mask
 
 
 @dataclass(frozen=True)
@@ -20,41 +20,54 @@ class GroupShares:
     shares: tuple[Cell, ...]
     #: The raw counts, for statistics computed on published groups only; never shown.
     counts: tuple[int, ...]
+    #: Per category, the lowest and highest count the published table allows a reader
+    #: to give it (``suppression.possible_counts``); only when asked for, and only for
+    #: a hidden share of a group whose n is shown.
+    possible: tuple[tuple[int, int | None] | None, ...] = ()
 
 
 def shares_by_group(
-    counts: Mapping[str, Sequence[int]], categories: int, threshold: int
+    counts: Mapping[str, Sequence[int]], categories: int, threshold: int,
+    with_possible: bool = False,
 ) -> tuple[GroupShares, ...]:
     """Women and men always, other groups when their size can be shown, then the total.
 
     ``counts`` maps a gender to its count per category. Groups nobody belongs to
     stay out of the suppression grid: their empty cells would only force needless
-    hiding of others' figures.
+    hiding of others' figures. ``with_possible`` adds what the published table
+    allows for each hidden share's count, for figures derived from hidden shares.
     """
     full = {g: [int(c) for c in counts.get(g, [0] * categories)] for g in GENDERS}
     present = [g for g in GENDERS if sum(full[g])] or list(ALWAYS_SHOWN)
     grid = np.array([full[g] for g in present], dtype=int)
     mask = suppression_mask(grid, threshold)
 
-    def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool) -> GroupShares:
+    def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool,
+            index: int | None) -> GroupShares:
         n = int(sum(values))
         shares = tuple(
             Cell.hidden() if hidden[i] or n < threshold or n == 0 else Cell(values[i] / n)
             for i in range(categories)
         )
+        possible = ()
+        if with_possible and index is not None and not n_hidden:
+            possible = tuple(
+                possible_counts(grid, mask, index, i) if shares[i].suppressed else None
+                for i in range(categories)
+            )
         return GroupShares(group, Cell.hidden() if n_hidden else Cell(n), shares,
-                           tuple(int(v) for v in values))
+                           tuple(int(v) for v in values), possible)
 
     rows = []
     for group in GENDERS:
         if group in present:
             index = present.index(group)
             shown = row(group, full[group], mask.row_shares[index],
-                        bool(mask.row_totals[index]))
+                        bool(mask.row_totals[index]), index)
         else:
-            shown = row(group, full[group], np.ones(categories, bool), True)
+            shown = row(group, full[group], np.ones(categories, bool), True, None)
         if group in ALWAYS_SHOWN or not shown.n.suppressed:
             rows.append(shown)
     totals = grid.sum(axis=0).tolist()
-    rows.append(row(TOTAL, totals, mask.total_shares, mask.grand_total))
+    rows.append(row(TOTAL, totals, mask.total_shares, mask.grand_total, len(present)))
     return tuple(rows)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import linprog
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order
 
@@ -142,6 +143,49 @@ def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
         column_totals=hidden[rows, :columns],
         grand_total=bool(hidden[rows, columns]),
     )
+
+
+def possible_counts(
+    counts: np.ndarray | list[list[int]], mask: SuppressionMask, row: int, column: int
+) -> tuple[int, int | None]:
+    """The smallest and largest value a reader can give a cell of a published table.
+
+    That is, over every table of counts (not negative) that agrees with each cell and
+    total ``mask`` leaves shown. ``row`` equal to the number of rows means a column
+    total, ``column`` equal to the number of columns a row total. The largest is None
+    when nothing published bounds the cell. Anything else published about the cell,
+    such as which side of a goal its share lies on, must not narrow this range to one
+    value; where both ends agree, saying it tells nothing new.
+
+    Linear programmes suffice: the totals' equations form a network matrix, whose
+    optima are whole numbers.
+    """
+    table = np.asarray(counts, dtype=int)
+    rows, columns = table.shape
+    free = mask.cells.ravel()
+    bounds = [(0, None) if hidden else (value, value)
+              for value, hidden in zip(table.ravel().tolist(), free, strict=True)]
+    lines, totals = [], []
+    for r in np.flatnonzero(~mask.row_totals):
+        line = np.zeros((rows, columns))
+        line[r, :] = 1
+        lines.append(line.ravel())
+        totals.append(table[r].sum())
+    for c in np.flatnonzero(~mask.column_totals):
+        line = np.zeros((rows, columns))
+        line[:, c] = 1
+        lines.append(line.ravel())
+        totals.append(table[:, c].sum())
+    if not mask.grand_total:
+        lines.append(np.ones(rows * columns))
+        totals.append(table.sum())
+    objective = np.zeros((rows, columns))
+    objective[row if row < rows else slice(None), column if column < columns else slice(None)] = 1
+    objective = objective.ravel()
+    equations = {"A_eq": np.array(lines), "b_eq": np.array(totals)} if lines else {}
+    low = linprog(objective, bounds=bounds, method="highs", **equations)
+    high = linprog(-objective, bounds=bounds, method="highs", **equations)
+    return round(low.fun), (round(-high.fun) if high.status == 0 else None)
 
 
 def suppressed_column(counts: list[int], threshold: int) -> tuple[list[Cell], Cell]:

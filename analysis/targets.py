@@ -62,7 +62,8 @@ class GroupTarget:
     share: Cell
     #: Wilson interval; None when the share is hidden or n is below the minimum.
     interval: Share | None
-    #: None when n is hidden: nothing about the group is published.
+    #: None when n is hidden (nothing about the group is published), and when the share
+    #: is hidden and the published figures leave open which side of the goal it is on.
     status: TargetStatus | None
 
 
@@ -92,7 +93,10 @@ def target_result(
 
     The counts reached / not reached per gender form one table with its totals, so
     neither a hidden numerator nor its complement can be worked out from the rest.
-    A share is hidden when either is.
+    A share is hidden when either is. Whether a hidden share meets the goal is said
+    only where every count the published table allows gives the same answer: said
+    otherwise, it would narrow the hidden count, even to one value (6 of 12 women
+    meeting a 50 % goal, with 6 reaching it in total, gives away the men's 0).
     """
     people = Reached.of(observations)
     of_gender = gender_masks(people.gender)
@@ -102,17 +106,20 @@ def target_result(
         counts[gender] = [int(reached.sum()), int(reached.size - reached.sum())]
 
     groups = []
-    for shown in shares_by_group(counts, 2, threshold):
+    for shown in shares_by_group(counts, 2, threshold, with_possible=True):
         reached, n = shown.counts[0], sum(shown.counts)
         if shown.n.suppressed or n == 0:
             groups.append(GroupTarget(shown.group, shown.n, Cell.hidden(), None,
                                       None if shown.n.suppressed else TargetStatus.TOO_FEW))
             continue
         share_hidden = shown.shares[0].suppressed or shown.shares[1].suppressed
+        status: TargetStatus | None = judge(reached / n, n, goal, min_n)
+        if shown.shares[0].suppressed and status is not TargetStatus.TOO_FEW:
+            status = _settled_status(shown.possible[0], n, goal, min_n)
         groups.append(GroupTarget(
             shown.group, shown.n, shown.shares[0],
             None if share_hidden or n < min_n else wilson_share(reached, n),
-            judge(reached / n, n, goal, min_n),
+            status,
         ))
 
     by_group: Mapping[str, GroupTarget] = {g.group: g for g in groups}
@@ -121,3 +128,14 @@ def target_result(
     if women and men and women.interval is not None and men.interval is not None:
         difference = share_difference(women.interval, men.interval)
     return TargetResult(goal, tuple(groups), difference)
+
+
+def _settled_status(
+    possible: tuple[int, int | None] | None, n: int, goal: float, min_n: int
+) -> TargetStatus | None:
+    """The status every count in ``possible`` gives, or None when they differ."""
+    if possible is None:
+        return None
+    low, high = possible
+    statuses = {judge(count / n, n, goal, min_n) for count in (low, n if high is None else high)}
+    return statuses.pop() if len(statuses) == 1 else None

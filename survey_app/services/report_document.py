@@ -67,8 +67,9 @@ METHODS = {
                        "every scored statement asked at intake except the ladder",
     "targets": "share reaching the target with a Wilson 95 % interval; met when the observed "
                "share reaches the goal, too few to tell below {min_n} in the denominator; women "
-               "minus men with Newcombe's hybrid score interval. The status is given even "
-               "when the share is hidden: it says only on which side of the goal it lies",
+               "minus men with Newcombe's hybrid score interval. Where the share is hidden, "
+               "the status is given only when every count the published figures allow "
+               "gives the same one; otherwise it is null",
 }
 
 

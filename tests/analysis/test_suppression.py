@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
 
 from analysis import suppression_mask
-from analysis.suppression import SuppressionMask, _exactly_recoverable
+from analysis.suppression import SuppressionMask, _exactly_recoverable, possible_counts
 
 tables = st.tuples(st.integers(1, 5), st.integers(1, 6)).flatmap(
     lambda shape: arrays(np.int64, shape, elements=st.integers(0, 40))
@@ -165,6 +165,35 @@ def test_the_audit_pins_down_exactly_the_cells_linear_programming_does():
             if high - low < 0.5:
                 pinned.add((int(row), int(column)))
         assert set(_exactly_recoverable(with_margins(table), hidden)) == pinned, (table, hidden)
+
+
+def test_possible_counts_agree_with_an_outsiders_linear_programme():
+    rng = np.random.default_rng(29)
+    for _ in range(60):
+        rows, columns = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+        table = rng.integers(0, 12, (rows, columns)) * (rng.random((rows, columns)) > 0.3)
+        hidden = rng.random((rows + 1, columns + 1)) < rng.uniform(0.2, 0.9)
+        mask = SuppressionMask(hidden[:rows, :columns], hidden[:rows, columns],
+                               hidden[rows, :columns], bool(hidden[rows, columns]))
+        for row in range(rows + 1):
+            for column in range(columns + 1):
+                low, high = possible_range(table, mask, (row, column))
+                expected = (round(low), None if high == math.inf else round(high))
+                assert possible_counts(table, mask, row, column) == expected, (table, hidden)
+
+
+def test_possible_counts_by_hand():
+    # Women 6 reached, 6 not; men 0 and 15. The men's 0 hides all four cells; the
+    # margins stay: 6 reached of 27, 12 women, 15 men. Women reached: 0 to 6 (no more
+    # than reached in all); men not reached: 15 minus 0 to 6.
+    table = [[6, 6], [0, 15]]
+    mask = suppression_mask(table, 5)
+    assert mask.cells.all() and not mask.row_totals.any() and not mask.column_totals.any()
+    assert possible_counts(table, mask, 0, 0) == (0, 6)
+    assert possible_counts(table, mask, 1, 1) == (9, 15)
+    assert possible_counts(table, mask, 2, 0) == (6, 6)  # a published total is itself
+    everything = SuppressionMask(np.ones((2, 2), bool), np.ones(2, bool), np.ones(2, bool), True)
+    assert possible_counts(table, everything, 0, 0) == (0, None)
 
 
 @pytest.mark.parametrize(("table", "pinned"), [

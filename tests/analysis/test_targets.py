@@ -45,7 +45,9 @@ def test_a_small_numerator_hides_the_share_and_its_complement_is_protected_too()
     result = target_result(people("woman", 2, 10) + people("man", 8, 9), 0.3, threshold=5)
     women = result.group("woman")
     assert women.share.suppressed and women.share.value is None
-    assert women.status == TargetStatus.NOT_MET  # only which side of the goal
+    # 10 reached in all, so the women's hidden count may be anything from 0 to 10:
+    # 3.6 of 12 is the goal, and whether they met it is left unsaid.
+    assert women.status is None
     assert women.n.value == 12
     # The men's figures stay unless they would reveal the women's: 2 = total − men.
     total, men = result.group("total"), result.group("man")
@@ -69,3 +71,21 @@ def test_nobody_in_the_denominator_gives_no_figures():
 def test_unknown_genders_are_refused():
     with pytest.raises(ValueError, match="unknown gender 'male'"):
         target_result(people("man", 6, 6) + people("male", 1, 0), goal=0.3, threshold=5)
+
+
+def test_whether_a_hidden_share_met_its_goal_is_said_only_when_published_figures_settle_it():
+    # 6 of 12 women and 0 of 15 men reached it: all four counts are hidden for the
+    # men's 0; the margins (12 women, 15 men, 6 reached in all) are published.
+    result = target_result(people("woman", 6, 6) + people("man", 0, 15), 0.5, threshold=5)
+    women, men = result.group("woman"), result.group("man")
+    assert women.share.suppressed and men.share.suppressed
+    # "Women met 50 %" would mean 6 or more of 12, so exactly the 6 reached in all,
+    # and the men's 0. From the margins alone the women may have 0 to 6.
+    assert women.status is None
+    # The men have at most 6 of 15 = 40 %, short of 50 % whatever the hidden counts:
+    # saying so tells nothing the margins do not.
+    assert men.status == TargetStatus.NOT_MET
+    assert result.group("total").status == TargetStatus.NOT_MET  # 6 of 27, shown
+
+    lower = target_result(people("woman", 6, 6) + people("man", 0, 15), 0.0, threshold=5)
+    assert lower.group("woman").status == TargetStatus.MET  # any count meets 0 %
