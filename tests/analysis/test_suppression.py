@@ -148,17 +148,22 @@ def test_no_hidden_cell_can_be_worked_out_from_the_published_table():
             assert whole_numbers_possible >= 1, (table, threshold, cell)
 
 
+def random_hidden_patterns(seed: int, tables: int, largest: int, most_columns: int):
+    """Random tables with random cells and totals hidden, not only the patterns the
+    rule leaves; small counts give many zeros, which non-negativity pins down."""
+    rng = np.random.default_rng(seed)
+    for _ in range(tables):
+        rows, columns = int(rng.integers(1, 5)), int(rng.integers(1, most_columns + 1))
+        table = rng.integers(0, largest, (rows, columns)) * (rng.random((rows, columns)) > 0.3)
+        hidden = rng.random((rows + 1, columns + 1)) < rng.uniform(0.2, 0.9)
+        yield table, hidden, SuppressionMask(hidden[:rows, :columns], hidden[:rows, columns],
+                                             hidden[rows, :columns], bool(hidden[rows, columns]))
+
+
 def test_the_audit_pins_down_exactly_the_cells_linear_programming_does():
     # The audit searches for cycles of hidden cells; the linear programmes above
-    # are the second method. Any hidden pattern will do, not only those the rule
-    # leaves, and small counts give many zeros that non-negativity pins down.
-    rng = np.random.default_rng(11)
-    for _ in range(120):
-        rows, columns = int(rng.integers(1, 5)), int(rng.integers(1, 6))
-        table = rng.integers(0, 6, (rows, columns)) * (rng.random((rows, columns)) > 0.3)
-        hidden = rng.random((rows + 1, columns + 1)) < rng.uniform(0.2, 0.9)
-        mask = SuppressionMask(hidden[:rows, :columns], hidden[:rows, columns],
-                               hidden[rows, :columns], bool(hidden[rows, columns]))
+    # are the second method.
+    for table, hidden, mask in random_hidden_patterns(11, 120, largest=6, most_columns=5):
         pinned = set()
         for row, column in np.argwhere(hidden):
             low, high = possible_range(table, mask, (row, column))
@@ -168,13 +173,8 @@ def test_the_audit_pins_down_exactly_the_cells_linear_programming_does():
 
 
 def test_possible_counts_agree_with_an_outsiders_linear_programme():
-    rng = np.random.default_rng(29)
-    for _ in range(60):
-        rows, columns = int(rng.integers(1, 5)), int(rng.integers(1, 4))
-        table = rng.integers(0, 12, (rows, columns)) * (rng.random((rows, columns)) > 0.3)
-        hidden = rng.random((rows + 1, columns + 1)) < rng.uniform(0.2, 0.9)
-        mask = SuppressionMask(hidden[:rows, :columns], hidden[:rows, columns],
-                               hidden[rows, :columns], bool(hidden[rows, columns]))
+    for table, hidden, mask in random_hidden_patterns(29, 60, largest=12, most_columns=3):
+        rows, columns = table.shape
         for row in range(rows + 1):
             for column in range(columns + 1):
                 low, high = possible_range(table, mask, (row, column))
