@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from babel.numbers import get_decimal_symbol
@@ -207,6 +208,16 @@ def format_local_date(moment: datetime) -> str:
 def format_local_time(moment: datetime) -> str:
     """A stored UTC moment as Swedish wall-clock time (Flask-Babel converts the zone)."""
     return format_datetime(moment, "yyyy-MM-dd HH:mm")
+
+
+def svg_data_url(svg: bytes) -> str:
+    """An SVG drawing as a ``data:`` address for an ``<img>``.
+
+    Inline in the page, matplotlib's SVG would be styled by ``style`` attributes,
+    which the Content Security Policy (``style-src 'self'``) rightly refuses: every
+    shape would be drawn black. As an image it keeps its own styles.
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def init_app(app: Flask) -> None:

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from analysis.charts import ProgressSeries, progress_svg
 from survey_app.models import OccasionKind, Participant
 from survey_app.services import progress
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE, text_language
-from survey_app.templating import DOMAIN_LABELS, OCCASION_LABELS, decimal_mark
+from survey_app.templating import DOMAIN_LABELS, OCCASION_LABELS, decimal_mark, svg_data_url
 
 
 @dataclass(frozen=True)
 class ProgressChart:
-    svg: Markup
+    #: The drawing as a ``data:`` address for an ``<img>``.
+    src: str
     #: Column headings: one per answered occasion.
     occasions: list[str]
     #: One row per score: its name and a value per occasion.
@@ -57,7 +57,5 @@ def progress_chart(participant: Participant) -> ProgressChart | None:
         for (title, values), scale in zip(rows, scales, strict=True)
     ]
     occasions = [_occasion_label(point) for point in points]
-    svg = progress_svg(occasions, series, decimal_mark()).decode("utf-8")
-    # Drop the XML prolog so the SVG can sit inside the page.
-    svg = svg[svg.index("<svg"):]
-    return ProgressChart(Markup(svg), occasions, rows)  # noqa: S704 - our own matplotlib output
+    src = svg_data_url(progress_svg(occasions, series, decimal_mark()))
+    return ProgressChart(src, occasions, rows)

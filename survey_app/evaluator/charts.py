@@ -5,7 +5,6 @@ figure is built wherever it is drawn (``analysis.chart_workers``)."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from functools import partial
 
@@ -25,7 +24,7 @@ from analysis.charts import (
 )
 from survey_app.services import targets
 from survey_app.services.reporting import EvaluatorReport
-from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS, decimal_mark
+from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS, decimal_mark, svg_data_url
 
 GENDER_GROUPS = ("woman", "man")
 #: Targets are judged on few people (those who exited): where women's or men's share
@@ -118,6 +117,5 @@ def embedded_charts(report: EvaluatorReport, processes: int) -> dict[str, str]:
     """Every chart as an SVG ``data:`` address, drawn from a report already computed:
     the page shows them without five more requests each computing the report anew."""
     return {
-        name: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        for name, svg in rendered_charts(report, "svg", processes).items()
+        name: svg_data_url(svg) for name, svg in rendered_charts(report, "svg", processes).items()
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 
@@ -203,7 +204,11 @@ def test_the_participant_page_shows_progress_as_chart_and_table(coach_client):
     submit_answers(participant, OccasionKind.INTAKE, {"step": "2", "health": "1"})
     submit_answers(participant, OccasionKind.FOLLOWUP, {"step": "4", "health": "4"})
     page = participant_page(coach_client, participant)
-    assert '<div role="img" aria-labelledby="progress-caption"><svg' in page
+    # An image, not inline SVG: the page's style-src refuses matplotlib's style attributes.
+    src = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', page)
+    drawing = base64.b64decode(src.group(1)).decode("utf-8")
+    assert "<svg" in drawing and "Inskrivning" in drawing and "Uppföljning 1" in drawing
+    assert src.group(2) == "Linjediagram över svaren över tid"
     table = page[page.index("Svar över tid"):]
     step_row = re.search(r"Steg på stegen</th><td>(\d)</td><td>(\d)</td>", table)
     assert step_row.groups() == ("2", "4")
