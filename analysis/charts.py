@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -258,6 +259,9 @@ class ProgressSeries:
 
 
 PROGRESS_COLUMNS = 3
+#: What a third of the figure's width holds at the title's size, with room for a viewer
+#: whose sans-serif runs wider than DejaVu Sans, in which matplotlib measures.
+PROGRESS_TITLE_CHARACTERS = 34
 
 
 def progress_svg(
@@ -282,7 +286,9 @@ def progress_svg(
                 axes.annotate(_decimal(value, decimal_mark), (position, value),
                               textcoords="offset points", xytext=(0, 7), ha="center",
                               fontsize=9)
-        axes.set_title(panel.title, fontsize=10, wrap=True)
+        # Wrapped to the panel: matplotlib's own wrap=True fills the figure's width,
+        # running a long statement into its neighbours' titles.
+        axes.set_title(textwrap.fill(panel.title, PROGRESS_TITLE_CHARACTERS), fontsize=10)
         axes.set_ylim(panel.low - 0.4, panel.high + 0.6)
         axes.set_yticks(range(panel.low, panel.high + 1))
         axes.set_xlim(-0.5, max(len(occasions) - 0.5, 0.5))
