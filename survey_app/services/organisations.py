@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +22,9 @@ def split_path(path: str) -> list[str]:
         raise ServiceError(_l("An organisation path is names separated by '/', none empty."))
     if any(len(name) > MAX_NAME_LENGTH for name in names):
         raise ServiceError(_l("An organisation name can be at most 120 characters."))
+    # Tabs, line breaks and NUL (which PostgreSQL refuses to store) belong in no name.
+    if any(unicodedata.category(character) == "Cc" for character in path):
+        raise ServiceError(_l("Remove tabs, line breaks and other invisible characters."))
     return names
 
 
