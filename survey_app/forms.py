@@ -4,9 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, MonthField, RadioField, SelectField
+from wtforms import DateField, MonthField, RadioField, SelectField, StringField
 from wtforms.validators import ValidationError
+
+from survey_app.services.text import has_invisible_controls
+
+INVISIBLE_CHARACTER = _l("The text has an invisible character that cannot be saved. Type it "
+                         "in instead of pasting it.")
+
+
+def _refuse_invisible_controls(data: Any) -> Any:
+    # A filter's ValueError becomes the field's error, so the form does not validate.
+    if isinstance(data, str) and has_invisible_controls(data):
+        raise ValueError(str(INVISIBLE_CHARACTER))
+    return data
+
+
+class AppForm(FlaskForm):
+    """The base of every form here: text fields take no control characters but
+    line breaks and tabs.
+
+    Without this, a NUL sent in any text field, the login's included, reached
+    PostgreSQL, which refuses it, and the user got a server error.
+    """
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            field = unbound_field.bind(form=form, **options)
+            if isinstance(field, StringField):
+                field.filters = (*field.filters, _refuse_invisible_controls)
+            return field
 
 
 class _SaysWhatToEnter:
@@ -59,5 +88,5 @@ class ClearMonthField(_SaysWhatToEnter, MonthField):
     pass
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """Only the CSRF token: for a button that is the whole request."""

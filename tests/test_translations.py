@@ -48,6 +48,7 @@ PARTICIPANT_SOURCES = [
     ROOT / "survey_app" / "templates" / "components" / "_question.html",
     ROOT / "survey_app" / "templates" / "components" / "_forms.html",
     ROOT / "survey_app" / "templates" / "base.html",
+    ROOT / "survey_app" / "forms.py",
     *sorted((ROOT / "survey_app" / "participant").glob("*.py")),
 ]
 

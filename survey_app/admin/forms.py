@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField
+from survey_app.forms import AppForm, ChoiceRadioField, ChoiceSelectField, ClearDateField
 from survey_app.models import Organisation, Role, User
 from survey_app.services.targets import TargetDefinition
 from survey_app.templating import ROLE_LABELS
@@ -17,7 +16,7 @@ from survey_app.templating import ROLE_LABELS
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     path = StringField(
         _l("New organisation"),
         description=_l("The path from the top, names separated by “/”, e.g. MIA/Haninge."),
@@ -25,7 +24,7 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class RenameOrganisationForm(FlaskForm):
+class RenameOrganisationForm(AppForm):
     name = StringField(
         _l("New name"),
         validators=[InputRequired(_l("Enter the new name.")), Length(max=120)],
@@ -52,7 +51,7 @@ class _Placement:
         return Role(self.role.data)
 
 
-class NewUserForm(_Placement, FlaskForm):
+class NewUserForm(_Placement, AppForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[InputRequired(_l("Enter the user's e-mail address.")), Length(max=254)],
@@ -64,7 +63,7 @@ class NewUserForm(_Placement, FlaskForm):
         self.organisation.choices = _organisation_choices(organisations)
 
 
-class EditUserForm(_Placement, FlaskForm):
+class EditUserForm(_Placement, AppForm):
     is_active = BooleanField(_l("Active (can log in)"))
     may_export_rows = BooleanField(
         _l("May download pseudonymised answers (row export)"),
@@ -76,7 +75,7 @@ class EditUserForm(_Placement, FlaskForm):
         self.organisation.choices = _organisation_choices(organisations)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """Which audit events to list: a GET filter in the query string."""
 
     class Meta:
@@ -112,7 +111,7 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError(_l("The end date must not be before the start date."))
 
 
-class TargetsYamlForm(FlaskForm):
+class TargetsYamlForm(AppForm):
     yaml_text = TextAreaField(
         _l("Targets as YAML"),
         description=_l("Replaces every target of this organisation. The format is in the README."),
@@ -123,10 +122,10 @@ class TargetsYamlForm(FlaskForm):
 GOAL_MESSAGE = _l("Enter a whole percentage from 0 to 100.")
 
 
-def goals_form(definitions: list[TargetDefinition], labels: list[str]) -> type[FlaskForm]:
+def goals_form(definitions: list[TargetDefinition], labels: list[str]) -> type[AppForm]:
     """A form with one goal field (in %) per target, named ``goal_<target id>``."""
 
-    class GoalsForm(FlaskForm):
+    class GoalsForm(AppForm):
         pass
 
     for definition, label in zip(definitions, labels, strict=True):
@@ -137,7 +136,7 @@ def goals_form(definitions: list[TargetDefinition], labels: list[str]) -> type[F
     return GoalsForm
 
 
-class PaperImportForm(FlaskForm):
+class PaperImportForm(AppForm):
     """A spreadsheet of questionnaires answered on paper, and which questionnaire it was."""
 
     file = FileField(

@@ -4,12 +4,11 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField
+from survey_app.forms import AppForm, ChoiceRadioField, ChoiceSelectField, ClearDateField
 from survey_app.models import ExitOutcome, Gender, IncomeSource, Occupation, Organisation
 from survey_app.services.caseload import CaseloadFilters, SortKey
 from survey_app.services.enrolment import Circumstances
@@ -69,11 +68,11 @@ class _Contact:
     )
 
 
-class DetailsForm(_Contact, FlaskForm):
+class DetailsForm(_Contact, AppForm):
     pass
 
 
-class EnrolForm(_Contact, _Circumstances, FlaskForm):
+class EnrolForm(_Contact, _Circumstances, AppForm):
     code = StringField(
         _l("Participant code"),
         description=_l("A pseudonymous code, e.g. HAN-0042. Never a personal identity number."),
@@ -115,7 +114,7 @@ class EnrolForm(_Contact, _Circumstances, FlaskForm):
         return Gender(self.gender.data)
 
 
-class ExitForm(_Circumstances, FlaskForm):
+class ExitForm(_Circumstances, AppForm):
     exited_on = ClearDateField(
         _l("Exit date"), format="%Y-%m-%d",
         validators=[InputRequired(_l("Enter the exit date."))], invalid_message=DATE_MESSAGE,
@@ -131,7 +130,7 @@ class ExitForm(_Circumstances, FlaskForm):
         return ExitOutcome(self.outcome.data)
 
 
-class EraseForm(FlaskForm):
+class EraseForm(AppForm):
     confirm_code = StringField(
         _l("Type the participant's code to confirm"),
         validators=[InputRequired(_l("Type the participant's code to confirm."))],
@@ -148,7 +147,7 @@ SORT_CHOICES = [
 ]
 
 
-class CaseloadFilterForm(FlaskForm):
+class CaseloadFilterForm(AppForm):
     """The caseload's filters and order, in the query string so a view can be bookmarked."""
 
     class Meta:

@@ -3,13 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from analysis.age import AGE_BAND_LABELS
-from survey_app.forms import ChoiceRadioField, ChoiceSelectField, ClearDateField, ClearMonthField
+from survey_app.forms import (
+    AppForm,
+    ChoiceRadioField,
+    ChoiceSelectField,
+    ClearDateField,
+    ClearMonthField,
+)
 from survey_app.models import Organisation
 from survey_app.services import api_tokens
 from survey_app.templating import format_age_band
@@ -17,7 +22,7 @@ from survey_app.templating import format_age_band
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(AppForm):
     """What a report covers (a GET filter): part of the evaluator's tree, a period."""
 
     class Meta:
@@ -90,7 +95,7 @@ class RowExportForm(ReportFilterForm):
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(AppForm):
     name = StringField(
         _l("Name"),
         description=_l("What the token is for, e.g. “R script for the quarterly report”."),
@@ -105,7 +110,7 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-class MonthlyStatusForm(FlaskForm):
+class MonthlyStatusForm(AppForm):
     """Which month, for which part of the evaluator's tree (a GET filter)."""
 
     class Meta:

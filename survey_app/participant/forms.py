@@ -10,14 +10,13 @@ import re
 from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from questionnaires import Item, Questionnaire
 from questionnaires.types import DECLINED, DONT_KNOW, MAX_TEXT_LENGTH
-from survey_app.forms import ChoiceRadioField
+from survey_app.forms import AppForm, ChoiceRadioField
 
 MISSING_LABELS = {DONT_KNOW: _l("I don't know"), DECLINED: _l("I don't want to answer")}
 
@@ -54,7 +53,7 @@ FIELD_BUILDERS: dict[str, Callable[[Item, Questionnaire, str], Field]] = {
 }
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     answer: Field
 
 
@@ -69,7 +68,7 @@ def question_form(
     return ItemForm(data={"answer": current})
 
 
-class SendForm(FlaskForm):
+class SendForm(AppForm):
     """Only the CSRF token: pressing Send is the whole answer."""
 
 
@@ -87,7 +86,7 @@ def safe_return_path(path: str | None) -> str | None:
 ON_OFF = ("on", "off")
 
 
-class DisplayForm(FlaskForm):
+class DisplayForm(AppForm):
     """The language, easy-read and picture switches; each button sends one of them."""
 
     language = StringField(validators=[Optional()])
@@ -114,7 +113,7 @@ class DisplayForm(FlaskForm):
         return None if not self.pictograms.data else self.pictograms.data == "on"
 
 
-class TabletCodeForm(FlaskForm):
+class TabletCodeForm(AppForm):
     code = StringField(
         _l("Code"),
         description=_l("The code has 8 numbers. Your coach gives it to you."),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +9,7 @@ from survey_app.extensions import db
 from survey_app.models import Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
 from survey_app.services import ServiceError
+from survey_app.services.text import has_invisible_controls
 
 MAX_NAME_LENGTH = 120
 
@@ -22,8 +21,8 @@ def split_path(path: str) -> list[str]:
         raise ServiceError(_l("An organisation path is names separated by '/', none empty."))
     if any(len(name) > MAX_NAME_LENGTH for name in names):
         raise ServiceError(_l("An organisation name can be at most 120 characters."))
-    # Tabs, line breaks and NUL (which PostgreSQL refuses to store) belong in no name.
-    if any(unicodedata.category(character) == "Cc" for character in path):
+    # Not even tabs and line breaks belong in a name.
+    if has_invisible_controls(path, allowed=frozenset()):
         raise ServiceError(_l("Remove tabs, line breaks and other invisible characters."))
     return names
 

@@ -29,6 +29,7 @@ from questionnaires.types import DECLINED, DONT_KNOW, SKIPPED
 from survey_app.extensions import db
 from survey_app.models import Occasion, OccasionKind, Organisation, Participant, ResponseMode, User
 from survey_app.services import audit, responses, schedule
+from survey_app.services.text import has_invisible_controls
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -196,6 +197,13 @@ class _Checker:
             return None
         return {name: index for index, name in enumerate(columns) if name}
 
+    def storable(self, number: int, cells: dict[str, str]) -> bool:
+        unstorable = [name for name, text in cells.items() if has_invisible_controls(text)]
+        for name in unstorable:
+            self.problem(number, name, gettext(
+                "The cell has an invisible character that cannot be saved. Type its text again."))
+        return not unstorable
+
     def participant(self, number: int, code: str) -> Participant | None:
         participant = db.session.scalar(sa.select(Participant).where(Participant.code == code))
         in_scope = (
@@ -301,6 +309,8 @@ def check(rows: list[list[str]], loaded: LoadedQuestionnaire, scope: Organisatio
     already = 0
     for number, row in enumerate(rows[1:], start=HEADER_ROW + 1):
         cells = {name: row[index] if index < len(row) else "" for name, index in columns.items()}
+        if not checker.storable(number, cells):
+            continue
         participant = checker.participant(number, cells["participant"].strip())
         if participant is None:
             continue

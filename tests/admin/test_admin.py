@@ -73,6 +73,16 @@ def test_a_new_user_gets_a_temporary_password_they_must_replace(app, admin_clien
     assert "create_user" in actions and "change_password" in actions
 
 
+def test_a_name_with_an_invisible_character_is_explained_and_adds_no_user(admin_client):
+    haninge = make_participant("HAN-0001", f"{HOME}/Haninge").organisation
+    response = post(admin_client, "/admin/users/new", email="ny@example.se", name="N\x00y",
+                    role="coach", organisation=str(haninge.id))
+    assert response.status_code == 200
+    assert "Texten har ett osynligt tecken som inte kan sparas." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "ny@example.se")) is None
+
+
 def test_the_wrong_current_password_changes_nothing(app, admin, admin_client):
     response = post(admin_client, "/account/password", current="not it at all",
                     password="ett nytt eget lösenord", confirm="ett nytt eget lösenord")
@@ -171,7 +181,7 @@ def test_renaming_an_organisation_carries_its_subtree_along(admin_client):
         ("Ny/Del", "Ett namn kan inte innehålla &#39;/&#39;."),
         ("", "Ange det nya namnet."),
         # PostgreSQL refuses to store NUL: found by the malformed-posts test.
-        ("\x00", "Ta bort tabbar, radbrytningar och andra osynliga tecken."),
+        ("\x00", "Texten har ett osynligt tecken som inte kan sparas."),
         ("Han\tinge", "Ta bort tabbar, radbrytningar och andra osynliga tecken."),
     ],
 )

@@ -142,6 +142,17 @@ def test_one_wrong_row_stops_everything_and_every_problem_is_listed(people):
     assert "1, 2, 3, 4, 5, 6, 7" in off_scale.message
 
 
+def test_a_cell_with_an_invisible_character_is_named_and_nothing_is_imported(people):
+    # PostgreSQL refuses NUL even in the participant lookup: the import answered 500.
+    rows = [intake("PAP-0", "2", comment="Skrivet\x00 på papper"),
+            intake("PAP\x00-1", "2"),
+            intake("PAP-2", "2", comment="Med\ttabb")]
+    result = run_import(as_csv(rows))
+    assert stored_responses() == []
+    assert {(p.row, p.column) for p in result.problems} == {(2, "comment"), (3, "participant")}
+    assert "Cellen har ett osynligt tecken som inte kan sparas." in result.problems[0].message
+
+
 def test_unknown_and_missing_columns_are_named(people):
     header = ["participant", "occasion", "answered_on", "step", "shoe_size"]
     content = (",".join(header) + "\nPAP-0,intake,2026-01-12,2,44\n").encode()

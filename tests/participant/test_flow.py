@@ -226,6 +226,18 @@ def test_an_over_long_free_text_answer_is_asked_again(client, token):
     assert saved_answers() == {}
 
 
+def test_a_free_text_answer_with_an_invisible_character_is_asked_again(client, token):
+    # PostgreSQL refuses to store NUL: the page answered 500 and the answer was lost.
+    response = answer(client, token, "comment", "Bra\x00 stöd")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'class="error-summary"' in page
+    assert "Texten har ett osynligt tecken som inte kan sparas." in page
+    assert saved_answers() == {}
+    assert answer(client, token, "comment", "Bra stöd\r\n\tfrån coachen").status_code == 302
+    assert saved_answers()["comment"].text == "Bra stöd\r\n\tfrån coachen"
+
+
 def test_malformed_form_encodings_never_cause_a_server_error(client, token):
     url = f"/s/{token}/q/step"
     token_value = csrf_token(client, url)
