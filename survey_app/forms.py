@@ -14,6 +14,8 @@ from survey_app.services.text import has_invisible_controls
 INVISIBLE_CHARACTER = _l("The text has an invisible character that cannot be saved. Type it "
                          "in instead of pasting it.")
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
 
 def _refuse_invisible_controls(data: Any) -> Any:
     # A filter's ValueError becomes the field's error, so the form does not validate.
@@ -80,11 +82,26 @@ class ChoiceSelectField(_SaysWhatToChoose, SelectField):
     pass
 
 
-class ClearDateField(_SaysWhatToEnter, DateField):
+class _InTheServicesYears(_SaysWhatToEnter):
+    """A date or month between 1900 and 2199.
+
+    Nothing in the service happens outside those years, and a year such as 1 or
+    9999 overflows the date arithmetic and the database's timestamps.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(str(_l("Enter a year between %(earliest)d and %(latest)d.",
+                                    earliest=EARLIEST_YEAR, latest=LATEST_YEAR)))
+
+
+class ClearDateField(_InTheServicesYears, DateField):
     pass
 
 
-class ClearMonthField(_SaysWhatToEnter, MonthField):
+class ClearMonthField(_InTheServicesYears, MonthField):
     pass
 
 

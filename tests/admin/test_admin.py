@@ -211,3 +211,8 @@ def test_the_audit_trail_lists_filters_and_keeps_to_the_admins_tree(app, admin_c
     bad = admin_client.get("/admin/audit?occurred_from=2026-12-01&occurred_to=2026-11-01")
     assert bad.status_code == 200
     assert "Slutdatumet får inte vara före startdatumet." in bad.get_data(as_text=True)
+    # A timestamp in year 1 or after 9999 overflowed: the page answered 500.
+    for far in ("occurred_from=0001-01-01", "occurred_to=9999-12-31"):
+        far_away = admin_client.get(f"/admin/audit?{far}")
+        assert far_away.status_code == 200
+        assert "Ange ett år mellan 1900 och 2199." in far_away.get_data(as_text=True)

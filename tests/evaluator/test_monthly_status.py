@@ -102,6 +102,15 @@ def test_a_month_that_is_not_one_gets_a_message_not_a_table(client, month):
     assert client.get(f"/evaluator/monthly.csv?month={month}").status_code == 404
 
 
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_a_month_outside_the_services_years_gets_a_message_not_a_server_error(client, month):
+    # The month before the first and after the last overflowed the date arithmetic.
+    response = client.get(f"/evaluator/monthly?month={month}")
+    assert response.status_code == 400
+    assert "Ange ett år mellan 1900 och 2199." in response.get_data(as_text=True)
+    assert client.get(f"/evaluator/monthly.csv?month={month}").status_code == 404
+
+
 def test_a_part_of_the_tree_can_be_chosen_but_nothing_outside_it(client):
     haninge = organisations.find(f"{HOME}/Haninge")
     lines = lines_of(client.get(f"/evaluator/monthly.csv?month={MONTH}"
