@@ -67,6 +67,12 @@ class _SaysWhatToChoose(_SaysWhatToEnter):
     choices: Any
     coerce: Any
 
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # No choice has spaces around it, and a blank one is no choice: Optional()
+        # lets " " through, and as data it would pass for a value.
+        super().process_formdata([value.strip() if isinstance(value, str) else value
+                                  for value in valuelist])
+
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             return

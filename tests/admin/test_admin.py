@@ -180,7 +180,7 @@ def test_renaming_an_organisation_carries_its_subtree_along(admin_client):
         ("Nynäshamn", "Det finns redan en organisation med det namnet här."),
         ("Ny/Del", "Ett namn kan inte innehålla &#39;/&#39;."),
         ("", "Ange det nya namnet."),
-        # PostgreSQL refuses to store NUL: found by the malformed-posts test.
+        # PostgreSQL refuses to store NUL: found by the malformed-requests test.
         ("\x00", "Texten har ett osynligt tecken som inte kan sparas."),
         ("Han\tinge", "Ta bort tabbar, radbrytningar och andra osynliga tecken."),
     ],

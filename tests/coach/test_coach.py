@@ -192,6 +192,9 @@ def test_the_caseload_counts_filters_and_sorts(coach_client):
     assert codes("due_this_week=y") == ["HAN-A"]
     assert codes("sort=code") == ["HAN-A", "HAN-B", "NYN-D"]
     assert codes("sort=code&descending=y") == ["NYN-D", "HAN-B", "HAN-A"]
+    # A blank choice is no choice (it passed for a status, and the page answered 500).
+    assert codes("status=+&sort=+&organisation=+") == ["NYN-D", "HAN-B", "HAN-A"]
+    assert codes("status=+due+") == ["HAN-A"]
     # A tampered filter is ignored, never an error.
     response = coach_client.get("/coach/?status=bogus&sort=nothing&organisation=x")
     assert response.status_code == 200
