@@ -18,10 +18,14 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 
 
 def _refuse_invisible_controls(data: Any) -> Any:
+    if not isinstance(data, str) or not has_invisible_controls(data):
+        return data
+    if not data.strip():
+        # Only controls Python counts as spaces (\x1c-\x1f, \x85): nothing was entered.
+        # Optional() would clear the error below and keep the controls as the data.
+        return ""
     # A filter's ValueError becomes the field's error, so the form does not validate.
-    if isinstance(data, str) and has_invisible_controls(data):
-        raise ValueError(str(INVISIBLE_CHARACTER))
-    return data
+    raise ValueError(str(INVISIBLE_CHARACTER))
 
 
 class AppForm(FlaskForm):
