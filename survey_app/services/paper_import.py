@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -30,6 +30,8 @@ from survey_app.extensions import db
 from survey_app.models import Occasion, OccasionKind, Organisation, Participant, ResponseMode, User
 from survey_app.services import audit, responses, schedule
 from survey_app.services.text import has_invisible_controls
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -94,9 +96,17 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 def _xlsx_rows(content: bytes) -> tuple[list[list[str]], list[Problem]]:
     """The first sheet's cells as text; a formula is a problem, never evaluated."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return _first_sheet(content)
+    except Exception as error:
+        # A damaged workbook fails wherever openpyxl's zip and XML readers meet the
+        # damage, with whatever they raise there (BadZipFile, ParseError, IndexError,
+        # KeyError ...). All of it means the same to the admin: not a workbook.
+        logger.info("Unreadable XLSX file: %r", error)
         raise UnreadableFile(gettext("The file is not an Excel workbook (XLSX).")) from None
+
+
+def _first_sheet(content: bytes) -> tuple[list[list[str]], list[Problem]]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     rows: list[list[str]] = []
     formulas: list[Problem] = []
     try:
@@ -116,6 +126,8 @@ def _xlsx_rows(content: bytes) -> tuple[list[list[str]], list[Problem]]:
                     texts.append("" if cell.value is None else str(cell.value))
             if any(text.strip() for text in texts):
                 rows.append(texts)
+            if len(rows) > MAX_ROWS + 1:
+                break  # Enough to say the file is too long; the rest may be a zip bomb.
     finally:
         workbook.close()
     return rows, formulas

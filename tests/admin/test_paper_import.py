@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey_app.extensions import db
 from survey_app.models import (
@@ -203,6 +206,66 @@ def test_a_formula_in_a_workbook_is_refused_not_calculated(people):
     result = run_import(workbook_bytes([HEADER, row]), "papper.xlsx")
     assert not result.ok
     assert "E2" in result.problems[0].message
+    assert stored_responses() == []
+
+
+def with_part(workbook: bytes, name: str, text: str | None) -> bytes:
+    """``workbook`` with one of its zip's parts replaced, or left out if ``text`` is None."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for part in old.namelist():
+            if part != name:
+                new.writestr(part, old.read(part))
+        if text is not None:
+            new.writestr(name, text)
+    return buffer.getvalue()
+
+
+GOOD_WORKBOOK = workbook_bytes([HEADER, intake("PAP-0", "2")])
+
+
+@pytest.mark.parametrize(("part", "text"), [
+    ("[Content_Types].xml", "<<<"),
+    ("xl/workbook.xml", "<workbook/>"),
+    ("xl/worksheets/sheet1.xml", None),
+    ("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>"),
+    ("xl/styles.xml", "not xml"),
+], ids=["content types", "workbook", "no sheet", "sheet cut off", "styles"])
+def test_a_damaged_workbook_is_not_a_workbook_not_a_server_error(people, part, text):
+    # Each raised something else inside openpyxl (ParseError, IndexError) and gave a 500.
+    result = run_import(with_part(GOOD_WORKBOOK, part, text), "papper.xlsx")
+    assert not result.ok
+    assert "arbetsbok" in result.problems[0].message
+    assert stored_responses() == []
+
+
+def parts(workbook: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+GOOD_PARTS = parts(GOOD_WORKBOOK)
+
+
+@settings(max_examples=60, deadline=None)
+@given(part=st.sampled_from(sorted(GOOD_PARTS)), data=st.data())
+def test_a_workbook_with_any_part_cut_short_is_read_or_refused_never_raised(part, data):
+    cut = data.draw(st.integers(min_value=0, max_value=len(GOOD_PARTS[part])))
+    damaged = with_part(GOOD_WORKBOOK, part, GOOD_PARTS[part][:cut])
+    try:
+        paper_import.read_rows("papper.xlsx", damaged)
+    except paper_import.UnreadableFile as refusal:
+        assert "workbook" in refusal.message
+
+
+@pytest.mark.parametrize("filename", ["papper.csv", "papper.xlsx"])
+def test_a_file_with_too_many_rows_is_refused_whole(people, monkeypatch, filename):
+    monkeypatch.setattr(paper_import, "MAX_ROWS", 3)
+    rows = [intake(f"PAP-{i}", "2") for i in range(5)]
+    content = as_csv(rows) if filename.endswith(".csv") else workbook_bytes([HEADER, *rows])
+    result = run_import(content, filename)
+    assert not result.ok
+    assert "fler än 3 rader" in result.problems[0].message
     assert stored_responses() == []
 
 
