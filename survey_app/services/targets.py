@@ -120,6 +120,10 @@ def parse_yaml(text: str) -> list[TargetDefinition]:
         raise ServiceError(
             _l("The file is not valid YAML (line %(line)d).", line=mark.line + 1)
         ) from None
+    except RecursionError:
+        # PyYAML composes nested lists and mappings recursively: [[[[…]]]] a few
+        # thousand deep exhausts the stack, and no targets file nests beyond four.
+        raise ServiceError(_l("The file nests lists or mappings too deeply.")) from None
     try:
         return TargetFile.model_validate(data).targets
     except ValidationError as error:

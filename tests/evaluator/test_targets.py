@@ -143,7 +143,10 @@ def test_targets_set_above_apply_below_and_can_be_removed(app, runner, cohort, t
         ("targets:\n  - id: x\n    label: {sv: X}\n    rule: domain_improved\n"
          "    domain: health\n    goal: 1.5\n", "targets.0.goal"),
         ("nothing: here\n", "targets: Field required"),
+        # Deep nesting exhausted PyYAML's recursion: the page answered 500.
+        ("targets: " + "[" * 5000 + "]" * 5000, "nästlar listor eller mappningar för djupt"),
     ],
+    ids=["not yaml", "no outcomes", "unknown rule", "goal above 1", "no targets", "deep"],
 )
 def test_bad_target_files_are_refused_with_the_reason(app, runner, tmp_path, yaml_text, message):
     runner.invoke(args=["org", "add", "MIA"])
