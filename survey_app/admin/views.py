@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey_app.access import get_api_token_or_404, get_organisation_or_404, get_user_or_404
@@ -32,7 +32,7 @@ from survey_app.admin.forms import (
 )
 from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
-from survey_app.forms import ActionForm
+from survey_app.forms import ActionForm, AppForm
 from survey_app.i18n import current_language
 from survey_app.models import Organisation, User
 from survey_app.services import (
@@ -48,6 +48,7 @@ from survey_app.services.table_files import MEDIA_TYPES, FileFormat
 from survey_app.uploads import accepts_upload
 
 AUDIT_PAGE_SIZE = 50
+LAST_AUDIT_PAGE = 1_000_000
 
 
 def _staff() -> list[User]:
@@ -107,7 +108,7 @@ def rename_organisation(organisation_id: int) -> str | WerkzeugResponse:
     return render_template("admin/organisation.html", organisation=organisation, form=form)
 
 
-def _targets_page(organisation: Organisation, goals: FlaskForm, yaml_form: TargetsYamlForm) -> str:
+def _targets_page(organisation: Organisation, goals: AppForm, yaml_form: TargetsYamlForm) -> str:
     definitions, set_on = targets.targets_for(organisation)
     return render_template(
         "admin/targets.html", organisation=organisation, definitions=definitions, set_on=set_on,
@@ -118,7 +119,7 @@ def _targets_page(organisation: Organisation, goals: FlaskForm, yaml_form: Targe
     )
 
 
-def _goals_form(organisation: Organisation) -> tuple[list[targets.TargetDefinition], FlaskForm]:
+def _goals_form(organisation: Organisation) -> tuple[list[targets.TargetDefinition], AppForm]:
     definitions, _set_on = targets.targets_for(organisation)
     labels = [targets.current_label(d) for d in definitions]
     return definitions, goals_form(definitions, labels)()
@@ -250,6 +251,19 @@ def reset_password(user_id: int) -> str | WerkzeugResponse:
     return render_template("admin/password.html", user=user, password=password)
 
 
+def _audit_page(query: sa.Select, wanted: int) -> Pagination:
+    """Page ``wanted`` of the trail; past the end (an old link), the last page."""
+    def numbered(number: int) -> Pagination:
+        return db.paginate(query, page=number, per_page=AUDIT_PAGE_SIZE,
+                           max_per_page=AUDIT_PAGE_SIZE, error_out=False)
+
+    # Bounded first: far past the end, the OFFSET overflows PostgreSQL's bigint.
+    page = numbered(min(max(wanted, 1), LAST_AUDIT_PAGE))
+    if page.page > page.pages > 0:
+        page = numbered(page.pages)
+    return page
+
+
 @bp.get("/audit")
 def audit_events() -> str:
     staff = _staff()
@@ -261,10 +275,8 @@ def audit_events() -> str:
         occurred_from=form.occurred_from.data if valid else None,
         occurred_to=form.occurred_to.data if valid else None,
     )
-    page = db.paginate(
-        audit.events_query(current_user, filters),
-        per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE, error_out=False,
-    )
+    page = _audit_page(audit.events_query(current_user, filters),
+                       request.args.get("page", 1, type=int))
     other_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("admin/audit.html", form=form, page=page, other_args=other_args)
 

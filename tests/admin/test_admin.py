@@ -7,8 +7,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from survey_app.admin.views import AUDIT_PAGE_SIZE
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Organisation, Participant, Role, User
+from survey_app.services import audit
 from tests.conftest import PASSWORD, csrf_token, login_as, make_participant, make_user
 
 HOME = "MIA/Östra Södertörn"
@@ -216,3 +218,21 @@ def test_the_audit_trail_lists_filters_and_keeps_to_the_admins_tree(app, admin_c
         far_away = admin_client.get(f"/admin/audit?{far}")
         assert far_away.status_code == 200
         assert "Ange ett år mellan 1900 och 2199." in far_away.get_data(as_text=True)
+
+
+def test_the_audit_trail_pages_and_any_page_number_shows_a_page(app, admin, admin_client):
+    haninge = make_participant("HAN-0001", f"{HOME}/Haninge")
+    for _ in range(AUDIT_PAGE_SIZE + 5):
+        audit.record(admin, "view_participant", haninge)
+    db.session.commit()
+
+    def shown(query: str) -> tuple[int, str]:
+        page = admin_client.get(f"/admin/audit?{query}").get_data(as_text=True)
+        return page.count("<td>view_participant</td>"), re.search(r"Sida \d+ av \d+", page)[0]
+
+    # Enrolment is an event too: 56 in all.
+    assert shown("") == (AUDIT_PAGE_SIZE, "Sida 1 av 2")
+    assert shown("page=2") == (5, "Sida 2 av 2")
+    assert shown("page=0") == shown("page=-3") == shown("page=abc") == shown("")
+    # An old link past the end, or a number that overflowed PostgreSQL's OFFSET (a 500).
+    assert shown("page=9") == shown("page=200000000000000000") == (5, "Sida 2 av 2")
