@@ -19,6 +19,7 @@ from survey_app.config import (
     read_secret_key,
     settings_from_environment,
 )
+from survey_app.routing import DatabaseIntegerConverter
 
 
 class ConfigurationError(RuntimeError):
@@ -37,6 +38,8 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_environment(os.environ))
     app.config.update(config_overrides or {})
     _finish_config(app)
+    # Before any blueprint adds its rules: each binds its converters as it is added.
+    app.url_map.converters["int"] = DatabaseIntegerConverter
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]

@@ -155,3 +155,21 @@ def test_every_post_route_is_a_target(app, targets):
     covered = {adapter.match(url, method="POST")[0] for _, url in targets.posts}
     posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert posting == covered
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**20])
+def test_an_id_too_large_for_the_database_is_not_found(app, targets, number):
+    # PostgreSQL refused it as out of range for INTEGER: every such page answered 500.
+    adapter = app.url_map.bind("stegvis.test")
+    tried = set()
+    for client, url in targets.posts:
+        endpoint, arguments = adapter.match(url, method="POST")
+        ids = {name: number for name, value in arguments.items() if isinstance(value, int)}
+        if not ids:
+            continue
+        too_large = adapter.build(endpoint, {**arguments, **ids})
+        assert client.get(too_large).status_code in (404, 405), too_large  # 405: POST only
+        response = client.post(too_large, data={"csrf_token": csrf_token(client, "/login")})
+        assert response.status_code == 404, too_large
+        tried.add(endpoint)
+    assert len(tried) >= 15
