@@ -78,15 +78,27 @@ def store_parsed(
     language: str | None = None,
 ) -> Answer:
     """Store an answer already checked against its question, replacing an earlier one."""
+    values = {
+        "value": parsed.value,
+        "text": parsed.text,
+        "missing_reason": MissingReason(parsed.missing) if parsed.missing else None,
+        "answered_at": now,
+        "language": language or response.language,
+    }
     answer = response.answers_by_item().get(item_id)
     if answer is None:
-        answer = Answer(response=response, item_id=item_id)
-        db.session.add(answer)
-    answer.value = parsed.value
-    answer.text = parsed.text
-    answer.missing_reason = MissingReason(parsed.missing) if parsed.missing else None
-    answer.answered_at = now
-    answer.language = language or response.language
+        try:
+            with db.session.begin_nested():
+                answer = Answer(response=response, item_id=item_id, **values)
+                db.session.add(answer)
+            return answer
+        except IntegrityError:
+            # A twin request, a double tap on "Next", stored it a moment ago: the
+            # unique (response, item) kept it to one row, and this one replaces it.
+            db.session.expire(response, ["answers"])
+            answer = response.answers_by_item()[item_id]
+    for name, value in values.items():
+        setattr(answer, name, value)
     db.session.flush()
     return answer
 
