@@ -30,7 +30,8 @@ class LiveClient:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _KeepRedirects)
 
     def page(self, path: str) -> str:
-        return self.opener.open(self.base + path).read().decode()
+        with self.opener.open(self.base + path) as response:
+            return response.read().decode()
 
     def form_token(self, path: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.page(path))[1]
@@ -42,7 +43,9 @@ class LiveClient:
             response = self.opener.open(self.base + path, data=body)
         except urllib.error.HTTPError as refusal:  # 3xx too, as redirects are kept
             response = refusal
-        return response.status, response.headers.get("Location", ""), response.read().decode()
+        with response:
+            return (response.status, response.headers.get("Location", ""),
+                    response.read().decode())
 
     def log_in(self, email: str) -> None:
         fields = {"csrf_token": self.form_token("/login"), "email": email, "password": PASSWORD}
