@@ -51,6 +51,12 @@ class LiveClient:
         fields = {"csrf_token": self.form_token("/login"), "email": email, "password": PASSWORD}
         assert self.post("/login", fields)[0] == 302
 
+    def form_at_once(self, path: str, fields: dict[str, str], form_page: str | None = None
+                     ) -> list[tuple[int, str, str]]:
+        """The form on ``form_page`` (``path`` unless given), filled in and sent at once."""
+        token = self.form_token(form_page or path)
+        return self.at_once(path, {"csrf_token": token, **fields})
+
     def at_once(self, path: str, fields: dict[str, str], times: int = 8
                 ) -> list[tuple[int, str, str]]:
         """The same form sent ``times`` times together, as a double tap or click does."""

@@ -24,7 +24,7 @@ def test_tapping_next_several_times_at_once_saves_one_answer_and_moves_on(app, l
                                       ("work_ability", "2", "readiness"),
                                       ("comment", "Bra stöd", None)]:
         path = f"/s/{token}/q/{item_id}"
-        results = tablet.at_once(path, {"csrf_token": tablet.form_token(path), "answer": value})
+        results = tablet.form_at_once(path, {"answer": value})
         assert {status for status, _location, _page in results} == {302}, item_id
         if next_item is not None:
             assert {location for _status, location, _page in results} == {
@@ -45,10 +45,10 @@ def test_tapping_send_several_times_at_once_sends_once(app, live_server):
     for item_id in INTAKE_ITEMS:
         path = f"/s/{token}/q/{item_id}"
         value = "" if item_id == "comment" else "3"
-        tablet.at_once(path, {"csrf_token": tablet.form_token(path), "answer": value})
+        tablet.form_at_once(path, {"answer": value})
 
     path = f"/s/{token}/send"
-    results = tablet.at_once(path, {"csrf_token": tablet.form_token(path)})
+    results = tablet.form_at_once(path, {})
     assert {(status, location) for status, location, _page in results} == {(302, "/s/thanks")}
     db.session.expire_all()
     response = db.session.scalars(sa.select(Response)).one()
