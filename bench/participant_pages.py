@@ -22,9 +22,6 @@ import os
 import re
 import statistics
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -34,12 +31,12 @@ from flask import Flask
 from playwright.sync_api import Browser, sync_playwright
 from schema import upgrade_quietly
 from timing import best_of
-from werkzeug.serving import make_server
 
 from survey_app import create_app
 from survey_app.extensions import db
 from survey_app.models import Gender, IncomeSource, Occupation
 from survey_app.services import clock, enrolment, links, organisations
+from survey_app.testing import serving
 
 CHROMIUM = Path(os.environ.get("STEGVIS_CHROMIUM", "/usr/bin/chromium"))
 # The flags the browser tests use: without them Chromium phones home at start-up.
@@ -94,19 +91,6 @@ def bench_app(folder: Path) -> tuple[Flask, str]:
         token = links.issue(participant.occasions[0], clock.now(), timedelta(days=1))
         db.session.commit()
     return app, token
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def cold_load(browser: Browser, url: str, throttled: bool) -> ColdLoad:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,7 +22,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.testing import FlaskClient, FlaskCliRunner
-from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from survey_app import create_app
@@ -40,6 +38,7 @@ from survey_app.models import (
     User,
 )
 from survey_app.services import clock, enrolment, organisations, responses, schedule, users
+from survey_app.testing import serving
 
 BACKENDS = [b for b in os.environ.get("STEGVIS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 POSTGRES_URL = os.environ.get(
@@ -144,16 +143,8 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """The app served on 127.0.0.1 by threads, as a browser or several at once reach it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture
