@@ -15,7 +15,7 @@ import numpy as np
 
 from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks
 from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_changes
-from analysis.suppression import Cell, suppressed_column
+from analysis.suppression import Cell, fully_published, suppression_mask
 
 
 def domain_score(item_scores: Sequence[float | None]) -> float | None:
@@ -110,12 +110,17 @@ def domain_change_table(
     observations: DomainScores | Iterable[DomainObservation], threshold: int,
     min_n: int = MIN_N_FOR_TESTS,
 ) -> DomainChangeTable:
-    """Change per domain for women, men and in total, with Holm-adjusted p-values."""
+    """Change per domain for women, men and in total, with Holm-adjusted p-values.
+
+    Holm runs over the domains whose statistics a group shows: an adjusted p-value
+    built on a withheld one would carry it.
+    """
     scores = DomainScores.of(observations)
     change = scores.after - scores.before
     groups = (*ALWAYS_SHOWN, TOTAL)
     sizes: dict[str, dict[str, Cell]] = {}
     published: dict[tuple[str, str], np.ndarray] = {}
+    withheld: dict[tuple[str, str], PairedChange] = {}
     of_gender = gender_masks(scores.gender)
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
@@ -123,11 +128,13 @@ def domain_change_table(
             continue
         values = {g: change[changed & of_gender[g], column] for g in GENDERS}
         values[TOTAL] = change[changed, column]
-        cells, total = suppressed_column([values[g].size for g in GENDERS], threshold)
-        sizes[domain] = dict(zip((*GENDERS, TOTAL), (*cells, total), strict=True))
-        published.update({(domain, group): values[group] for group in groups
-                          if not sizes[domain][group].suppressed})
-    changes = paired_changes(published, min_n)
+        sizes[domain], counts_known = _published_directions(values, threshold)
+        for group in groups:
+            if counts_known[group]:
+                published[(domain, group)] = values[group]
+            elif not sizes[domain][group].suppressed:
+                withheld[(domain, group)] = PairedChange.withheld(int(values[group].size))
+    changes = paired_changes(published, min_n) | withheld
     rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {
         domain: {group: (n[group], changes.get((domain, group))) for group in groups}
         for domain, n in sizes.items()
@@ -155,3 +162,29 @@ def domain_change_table(
             for domain, row in rows.items()
         },
     )
+
+
+def _published_directions(
+    values: dict[str, np.ndarray], threshold: int
+) -> tuple[dict[str, Cell], dict[str, bool]]:
+    """Each group's size as published, and whether its statistics may be.
+
+    Statistics can give back how many went up, stayed level and went down (see
+    ``movement_statistics``), so they are shown only where those counts, suppressed
+    as a table of their own, would be.
+    """
+    present = [g for g in GENDERS if values[g].size]
+    directions = np.array([
+        [(values[g] > 0).sum(), (values[g] == 0).sum(), (values[g] < 0).sum()] for g in present
+    ])
+    mask = suppression_mask(directions, threshold)
+    known_rows, known_total = fully_published(directions, mask)
+    sizes = {g: Cell.hidden() for g in GENDERS}
+    known = {g: False for g in GENDERS}
+    for row, group in enumerate(present):
+        if not mask.row_totals[row]:
+            sizes[group] = Cell(int(values[group].size))
+        known[group] = bool(known_rows[row])
+    sizes[TOTAL] = Cell.hidden() if mask.grand_total else Cell(int(values[TOTAL].size))
+    known[TOTAL] = known_total
+    return sizes, known

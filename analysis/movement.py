@@ -22,7 +22,7 @@ from analysis.statistics import (
     share_difference,
     wilson_share,
 )
-from analysis.suppression import Cell, suppression_mask
+from analysis.suppression import Cell, fully_published, suppression_mask
 
 WOMAN, MAN, OTHER, NOT_STATED, TOTAL = "woman", "man", "other", "not_stated", "total"
 GENDERS = (WOMAN, MAN, OTHER, NOT_STATED)
@@ -116,6 +116,9 @@ class GroupMovement:
     improved: Cell
     unchanged: Cell
     worse: Cell
+    #: Whether a reader knows how many moved up, stayed and moved down; only then
+    #: may anything that could give those counts back be shown.
+    counts_known: bool
 
     @property
     def shares(self) -> dict[str, Cell]:
@@ -149,6 +152,7 @@ def movement_table(
         for g in present
     ])
     mask = suppression_mask(counts, threshold)
+    known, total_known = fully_published(counts, mask)
 
     rows = []
     for group in GENDERS:
@@ -156,17 +160,17 @@ def movement_table(
             index = present.index(group)
             row = _group_row(
                 group, movements[group], counts[index], mask.row_shares[index],
-                bool(mask.row_totals[index]), threshold,
+                bool(mask.row_totals[index]), bool(known[index]), threshold,
             )
         else:
             row = _group_row(group, movements[group], np.zeros(3, dtype=int), np.ones(3, bool),
-                             True, threshold)
+                             True, False, threshold)
         if group in ALWAYS_SHOWN or not row.n.suppressed:
             rows.append(row)
     rows.append(
         _group_row(
             TOTAL, steps.moved(TOTAL), counts.sum(axis=0), mask.total_shares,
-            mask.grand_total, threshold,
+            mask.grand_total, total_known, threshold,
         )
     )
     return MovementTable(
@@ -182,11 +186,15 @@ def _group_row(
     outcome_counts: np.ndarray,
     hidden_outcomes: np.ndarray,
     n_hidden: bool,
+    counts_known: bool,
     threshold: int,
 ) -> GroupMovement:
     n = int(movements.size)
     # A mean or median over a hidden n gives n away, as a share does (``row_shares``).
     describes_enough = n >= threshold and not n_hidden
+    # And one beside a hidden count can give the count back: when everyone moved one
+    # step or none, 6 of 12 up and a mean of 0.33 leave 2 who moved down.
+    summarises = describes_enough and counts_known
 
     def share(index: int) -> Cell:
         if hidden_outcomes[index] or not describes_enough:
@@ -196,11 +204,12 @@ def _group_row(
     return GroupMovement(
         group=group,
         n=Cell.hidden() if n_hidden else Cell(n),
-        mean=Cell(float(movements.mean())) if describes_enough else Cell.hidden(),
-        median=Cell(float(np.median(movements))) if describes_enough else Cell.hidden(),
+        mean=Cell(float(movements.mean())) if summarises else Cell.hidden(),
+        median=Cell(float(np.median(movements))) if summarises else Cell.hidden(),
         improved=share(0),
         unchanged=share(1),
         worse=share(2),
+        counts_known=counts_known,
     )
 
 
@@ -257,7 +266,8 @@ def step_distribution(
 class MovementStatistics:
     """Tests and intervals for the movement table, for groups whose size is published."""
 
-    #: women, men and total; None where the table hides the group's size.
+    #: women, men and total; None where the table hides the group's size, and
+    #: ``PairedChange.withheld`` where it hides any of the group's counts.
     groups: dict[str, PairedChange | None]
     women_vs_men: GroupDifference | None
 
@@ -266,17 +276,32 @@ def movement_statistics(
     observations: Steps | Iterable[StepObservation], table: MovementTable,
     min_n: int = MIN_N_FOR_TESTS,
 ) -> MovementStatistics:
-    """Paired change per group and the difference between women and men."""
+    """Paired change per group and the difference between women and men.
+
+    Statistics can give a group's counts back: the sign test names how many moved up
+    and, with its p-value, how many moved at all; a rank-biserial correlation of 1
+    says that nobody moved down; with moves of one step the mean is (up − down) / n.
+    So, like the table's mean and median, a group's statistics are shown only where
+    the table shows all of its counts, and the two groups' comparison only where
+    both are.
+    """
     steps = Steps.of(observations)
     movements = {group: steps.moved(group) for group in (WOMAN, MAN, TOTAL)}
-    published = {group: not table.row(group).n.suppressed for group in movements}
+    sized = {group: not table.row(group).n.suppressed for group in movements}
+    counted = {group: table.row(group).counts_known for group in movements}
     changes = paired_changes(
-        {group: values for group, values in movements.items() if published[group]}, min_n)
-    groups = {group: changes.get(group) for group in movements}
-    difference = (
-        group_difference(movements[WOMAN], movements[MAN], min_n)
-        if published[WOMAN] and published[MAN] else None
-    )
+        {group: values for group, values in movements.items() if counted[group]}, min_n)
+    groups = {
+        group: changes[group] if counted[group]
+        else PairedChange.withheld(int(movements[group].size)) if sized[group] else None
+        for group in movements
+    }
+    if not (sized[WOMAN] and sized[MAN]):
+        difference = None
+    elif counted[WOMAN] and counted[MAN]:
+        difference = group_difference(movements[WOMAN], movements[MAN], min_n)
+    else:
+        difference = GroupDifference.withheld(movements[WOMAN].size, movements[MAN].size)
     return MovementStatistics(groups, difference)
 
 

@@ -43,6 +43,8 @@ def usable_cores() -> int:
 WORKERS = min(4, usable_cores())
 #: |RCI| above this is change larger than measurement error (two-sided 5 %).
 RELIABLE_CHANGE_CRITERION = 1.96
+#: Why a group's statistics are left out though its size is shown.
+COUNTS_HIDDEN = "not shown: it would reveal counts that are suppressed"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class PairedChange:
     rank_biserial: float | None
     sign_test: TestResult | None
     note: str | None = None
+    #: Withheld because it would give away counts a table hides: all but n is None.
+    suppressed: bool = False
+
+    @classmethod
+    def withheld(cls, n: int) -> PairedChange:
+        return cls(n, None, None, None, None, None, None, None, COUNTS_HIDDEN, suppressed=True)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,12 @@ class GroupDifference:
     cliffs_delta: float | None
     cliffs_delta_ci: Interval | None
     note: str | None = None
+    #: Withheld because it would give away counts a table hides: all but the sizes is None.
+    suppressed: bool = False
+
+    @classmethod
+    def withheld(cls, n_first: int, n_second: int) -> GroupDifference:
+        return cls(n_first, n_second, None, None, None, COUNTS_HIDDEN, suppressed=True)
 
 
 @dataclass(frozen=True)

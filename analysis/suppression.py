@@ -188,6 +188,22 @@ def possible_counts(
     return round(low.fun), (round(-high.fun) if high.status == 0 else None)
 
 
+def fully_published(
+    counts: np.ndarray | list[list[int]], mask: SuppressionMask
+) -> tuple[np.ndarray, bool]:
+    """Which rows a reader knows every count of, and whether the column totals too.
+
+    That is: the row's total and each of its cells are shown, except cells of a
+    column nobody is in, which are zeros anyone can work out from the rest. Whatever
+    else is published about a row, its statistics for instance, may give its counts
+    away only where this is True.
+    """
+    used = np.asarray(counts, dtype=int).sum(axis=0) > 0
+    rows = ~mask.row_totals & ~(mask.cells & used).any(axis=1)
+    totals = not mask.grand_total and not (mask.column_totals & used).any()
+    return rows, totals
+
+
 def suppressed_column(counts: list[int], threshold: int) -> tuple[list[Cell], Cell]:
     """One count per group and their total, suppressed as a column with its total.
 

@@ -59,8 +59,10 @@ METHODS = {
     "minimum_n_for_tests": "no test or interval below {min_n} participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out exactly from the published cells and "
-                   "totals (checked for every hidden cell); a group's shares, means and "
-                   "medians are shown only where its size is",
+                   "totals (checked for every hidden cell); a group's shares are shown "
+                   "only where its size is, and its means, medians, tests and intervals "
+                   "only where all its counts (moved up, unchanged, moved down) are, since "
+                   "they can give those counts back",
     "reliable_change": "Jacobson–Truax reliable change index on the mean of a scale's "
                        "items, |RCI| > 1.96; reliability is Cronbach's alpha of complete "
                        "intake answers, spread the SD of intake scale scores; 'overall' is "
@@ -105,6 +107,7 @@ def _paired(change: PairedChange | None) -> dict[str, Any] | None:
         "median": change.median, "median_ci": _interval(change.median_ci),
         "wilcoxon": _test(change.wilcoxon), "rank_biserial": change.rank_biserial,
         "sign_test": _test(change.sign_test), "note": change.note,
+        "suppressed": change.suppressed,
     }
 
 
@@ -114,6 +117,7 @@ def _difference(difference: GroupDifference | None) -> dict[str, Any] | None:
     return {
         "test": _test(difference.test), "cliffs_delta": difference.cliffs_delta,
         "cliffs_delta_ci": _interval(difference.cliffs_delta_ci), "note": difference.note,
+        "suppressed": difference.suppressed,
     }
 
 

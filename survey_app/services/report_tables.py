@@ -176,9 +176,10 @@ def _change_columns() -> tuple[Column, ...]:
 
 
 def _change_values(change: PairedChange | None, hidden: bool) -> tuple[Value, ...]:
-    if hidden:
-        return ((SUPPRESSED,) * 7 + (None, SUPPRESSED, SUPPRESSED)
-                + (gettext("Not shown: the group's size is suppressed."),))
+    if hidden or (change is not None and change.suppressed):
+        reason = (gettext("Not shown: the group's size is suppressed.") if hidden
+                  else gettext("Not shown: it would reveal counts that are suppressed."))
+        return (SUPPRESSED,) * 7 + (None, SUPPRESSED, SUPPRESSED, reason)
     if change is None:
         return (None,) * 11
     return (
@@ -229,8 +230,9 @@ def _domains(report: EvaluatorReport) -> Table:
         for group in table.groups:
             cell = table.rows[domain][group]
             hidden = cell.n.suppressed
+            withheld = hidden or (cell.change is not None and cell.change.suppressed)
             rows.append((domain, group, _figure(cell.n), *_change_values(cell.change, hidden),
-                         SUPPRESSED if hidden else cell.adjusted_p))
+                         SUPPRESSED if withheld else cell.adjusted_p))
     return Table("domain_change", gettext("Change in domain scores from intake to the "
                                           "latest occasion"), columns, rows)
 

@@ -31,20 +31,22 @@ def observations(domain: str, gender: str, changes: list[float]) -> list[DomainO
 
 
 def test_change_per_domain_with_holm_across_domains():
-    influence_women = [1.0] * 10 + [0.5] * 2
-    health_women = [0.0] * 6 + [0.5] * 3 + [-0.5] * 3
+    # At least five went up, stayed and went down in every group, so nothing is hidden.
+    influence_women = [1.0] * 8 + [0.5] * 3 + [0.0] * 5 + [-0.5] * 5
+    health_women = [0.0] * 6 + [0.5] * 5 + [-0.5] * 5
+    level = [0.5] * 5 + [0.0] * 5 + [-0.5] * 5
     data = (observations("influence", "woman", influence_women)
             + observations("health", "woman", health_women)
-            + observations("influence", "man", [0.0] * 6)
-            + observations("health", "man", [0.5] * 6))
+            + observations("influence", "man", level)
+            + observations("health", "man", level))
     table = domain_change_table(data, threshold=5)
     assert table.domains == ("influence", "health")
 
     influence = table.rows["influence"]
-    assert influence["woman"].n.value == 12
+    assert influence["woman"].n.value == 21
     assert influence["woman"].change == paired_change(influence_women)
-    assert influence["woman"].change.mean == pytest.approx(11 / 12)
-    assert influence["total"].n.value == 18
+    assert influence["woman"].change.mean == pytest.approx((8 + 1.5 - 2.5) / 21)
+    assert influence["total"].n.value == 36
 
     # Holm over the two women's p-values, computed from the same paired tests.
     p_values = [paired_change(influence_women).wilcoxon.p_value,
@@ -57,6 +59,47 @@ def test_change_per_domain_with_holm_across_domains():
     assert sorted(expected) == pytest.approx([2 * small, max(2 * small, large)])
 
 
+def test_statistics_that_would_give_a_hidden_count_back_are_withheld():
+    # Twelve women: 6 up, 4 unchanged, 2 down. The 2 and the 4 are hidden, yet the
+    # sign test would say 6 up of 8 that changed, and with moves of ±1 the mean of
+    # 4/12 also leaves 2 down. So the women's size is shown and nothing else.
+    women = [1.0] * 6 + [0.0] * 4 + [-1.0] * 2
+    level = [1.0] * 5 + [0.0] * 5 + [-1.0] * 5
+    data = (observations("influence", "woman", women)
+            + observations("health", "woman", level)
+            + observations("influence", "man", level)
+            + observations("health", "man", level))
+    table = domain_change_table(data, threshold=5)
+
+    women_influence = table.rows["influence"]["woman"]
+    assert women_influence.n.value == 12
+    assert women_influence.change.suppressed
+    assert women_influence.change.n == 12
+    assert women_influence.change.mean is None
+    assert women_influence.change.sign_test is None
+    assert women_influence.change.note == "not shown: it would reveal counts that are suppressed"
+    assert women_influence.adjusted_p is None
+    # The men's 5 unchanged and 5 down go with them, or the totals less the men's
+    # would give the women's back; the totals are all shown.
+    assert table.rows["influence"]["man"].change.suppressed
+    assert table.rows["influence"]["total"].change == paired_change(women + level)
+    # Holm runs over the tests shown: the women's health p alone is not adjusted.
+    assert table.rows["health"]["woman"].adjusted_p == pytest.approx(
+        paired_change(level).wilcoxon.p_value)
+
+
+def test_nobody_unchanged_is_no_reason_to_withhold():
+    # No one stayed level in any group: that column is empty, and its zeros follow
+    # from the counts shown, so they protect no one.
+    women = [1.0] * 7 + [-1.0] * 5
+    men = [0.5] * 5 + [-0.5] * 6
+    data = observations("health", "woman", women) + observations("health", "man", men)
+    row = domain_change_table(data, threshold=5).rows["health"]
+    assert row["woman"].change == paired_change(women)
+    assert row["man"].change == paired_change(men)
+    assert row["total"].change == paired_change(women + men)
+
+
 def test_participants_without_both_scores_are_left_out():
     data = [DomainObservation(1, "woman", "health", None, 3.0),
             DomainObservation(2, "woman", "health", 2.0, None)]
@@ -64,15 +107,16 @@ def test_participants_without_both_scores_are_left_out():
 
 
 def test_a_small_group_takes_a_complement_with_it():
-    # Twelve women and three men: the men's 3 is hidden, and one more cell in the
-    # column must go or 15 − 12 gives it away; the rule takes the smaller part.
+    # Twelve women and three men: the men's 3 is hidden, and one more size must go
+    # or 15 − 12 gives it away; the rule takes the smaller part.
     data = (observations("influence", "woman", [1.0] * 12)
             + observations("influence", "man", [0.0] * 3))
     row = domain_change_table(data, threshold=5).rows["influence"]
     assert row["man"].n.suppressed and row["man"].change is None
     assert row["woman"].n.suppressed and row["woman"].change is None
     assert row["total"].n.value == 15
-    assert row["total"].change.mean == pytest.approx(12 / 15)
+    # The total's statistics would say that 3 of the 15 did not change.
+    assert row["total"].change.suppressed
 
 
 @given(st.integers(1, 6).flatmap(lambda items: st.lists(

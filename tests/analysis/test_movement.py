@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import StepObservation, movement_table, step_distribution
+from analysis.movement import GENDERS, TOTAL, movement_statistics
+from analysis.suppression import SuppressionMask
+from tests.analysis.test_suppression import possible_range
 
 
 def observations(gender: str, pairs: list[tuple[int | None, int | None]], start: int = 0):
@@ -20,19 +28,33 @@ WOMEN = observations("woman", [(1, 3), (2, 3), (3, 3), (2, 4), (4, 3), (1, 2), (
 MEN = observations("man", [(2, 2), (3, 3), (1, 2), (4, 4), (5, 4), (2, 5), (3, 3), (None, None)])
 
 
+def moves(gender: str, changes: list[int], start: int = 0) -> list[StepObservation]:
+    """One participant per change, all starting on step 3."""
+    return observations(gender, [(3, 3 + change) for change in changes], start)
+
+
+# Every count at least 5, so every figure is shown.
+# Women: +1 ×8, +2 ×3, 0 ×5, −1 ×5 → n 21, sum 8 + 6 − 5 = 9, mean 9/21; sorted, the
+#   11th of 21 is the first +1 (places 11–18) → median 1.
+# Men: +1 ×5, 0 ×9, −1 ×5 → n 19, sum 0, mean 0; the 10th of 19 is a 0 → median 0.
+# Total: n 40, sum 9; −1 fill places 1–10 and 0 places 11–24 → median (0 + 0) / 2 = 0.
+LARGE_WOMEN = [1] * 8 + [2] * 3 + [0] * 5 + [-1] * 5
+LARGE_MEN = [1] * 5 + [0] * 9 + [-1] * 5
+
+
 def test_group_figures_match_the_hand_worked_example():
-    table = movement_table(WOMEN + MEN, threshold=5)
+    table = movement_table(moves("woman", LARGE_WOMEN) + moves("man", LARGE_MEN), threshold=5)
     women, men, total = table.row("woman"), table.row("man"), table.row("total")
 
-    assert women.n.value == 6
-    assert women.mean.value == pytest.approx(5 / 6)
+    assert women.n.value == 21
+    assert women.mean.value == pytest.approx(9 / 21)
     assert women.median.value == 1.0
-    assert men.n.value == 7
-    assert men.mean.value == pytest.approx(3 / 7)
+    assert women.improved.value == pytest.approx(11 / 21)
+    assert men.n.value == 19
+    assert men.mean.value == 0.0
     assert men.median.value == 0.0
-    # Total: 13 movements summing to 8; the 7th of the sorted 13 is 0.
-    assert total.n.value == 13
-    assert total.mean.value == pytest.approx(8 / 13)
+    assert total.n.value == 40
+    assert total.mean.value == pytest.approx(9 / 40)
     assert total.median.value == 0.0
     assert [row.group for row in table.rows] == ["woman", "man", "total"]
 
@@ -52,6 +74,17 @@ def test_small_outcome_cells_are_suppressed_with_their_complements():
     assert table.not_measurable.suppressed
 
 
+def test_a_mean_or_median_beside_a_hidden_count_is_hidden():
+    # The same table: women and men have 6 and 7, enough to show their sizes, but
+    # with moves of one step a mean is (up − down) / n, and the total's 8/13 beside
+    # its 6 up would leave 2 down. So no group shows a mean or a median.
+    table = movement_table(WOMEN + MEN, threshold=5)
+    assert table.row("woman").n.value == 6 and table.row("total").n.value == 13
+    for row in table.rows:
+        assert row.mean.suppressed and row.median.suppressed
+        assert not row.counts_known
+
+
 def varied(gender: str, n: int) -> list[StepObservation]:
     moves = [1, 0, 2, -1, 1, 0, 3, 1, 0, -2]
     return [StepObservation(f"{gender}{i}", gender, 3, 3 + moves[i % len(moves)]) for i in range(n)]
@@ -65,14 +98,15 @@ def test_a_group_of_four_is_suppressed_and_a_group_of_five_is_shown():
     # Women's n must not be recoverable as total − men.
     assert four.row("man").n.suppressed or four.row("total").n.suppressed
 
-    # Five women moving +1 +1 0 +2 −1: mean 3/5 = 0.6, median 1.
+    # Five women moving +1 +1 0 +2 −1: their size is shown, but 3 up, 1 unchanged
+    # and 1 down are hidden, and so is the mean that could give them back.
     five = movement_table(
         observations("woman", [(2, 3), (2, 3), (2, 2), (3, 5), (4, 3)]) + men, 5
     )
     women = five.row("woman")
     assert women.n.value == 5
-    assert women.mean.value == pytest.approx(0.6)
-    assert women.median.value == 1.0
+    assert all(cell.suppressed for cell in women.shares.values())
+    assert women.mean.suppressed and women.median.suppressed
 
 
 def test_other_genders_count_in_the_total_but_show_only_when_large_enough():
@@ -132,30 +166,102 @@ def test_no_measurable_participants_gives_an_all_hidden_report():
 
 
 def test_movement_statistics_are_the_tested_functions_on_each_group():
-    from analysis.movement import movement_statistics
     from analysis.statistics import group_difference, paired_change
 
-    women = [StepObservation(f"w{i}", "woman", 2, 2 + m)
-             for i, m in enumerate([1] * 8 + [0] * 2 + [2] * 2)]
-    men = [StepObservation(f"m{i}", "man", 3, 3 + m)
-           for i, m in enumerate([0] * 6 + [1] * 4 + [-1] * 2)]
-    observations = women + men
+    observations = moves("woman", LARGE_WOMEN) + moves("man", LARGE_MEN)
     statistics = movement_statistics(observations, movement_table(observations, 5))
-    women_moves = [1] * 8 + [0] * 2 + [2] * 2
-    men_moves = [0] * 6 + [1] * 4 + [-1] * 2
-    assert statistics.groups["woman"] == paired_change(women_moves)
-    assert statistics.groups["man"] == paired_change(men_moves)
-    assert statistics.groups["total"] == paired_change(women_moves + men_moves)
-    assert statistics.women_vs_men == group_difference(women_moves, men_moves)
+    assert statistics.groups["woman"] == paired_change(LARGE_WOMEN)
+    assert statistics.groups["man"] == paired_change(LARGE_MEN)
+    assert statistics.groups["total"] == paired_change(LARGE_WOMEN + LARGE_MEN)
+    assert statistics.women_vs_men == group_difference(LARGE_WOMEN, LARGE_MEN)
+
+
+def test_statistics_that_could_give_hidden_counts_back_are_withheld():
+    # Women 10 up, 2 unchanged, 0 down; men 4 up, 6 unchanged, 2 down; total 14 8 2.
+    # The sign test alone would give each group's hidden counts: 10 of 10 that moved
+    # went up (so none down) for the women, 4 of 6 for the men, 14 of 16 in total.
+    women = [1] * 8 + [0] * 2 + [2] * 2
+    men = [0] * 6 + [1] * 4 + [-1] * 2
+    observations = moves("woman", women) + moves("man", men)
+    table = movement_table(observations, 5)
+    statistics = movement_statistics(observations, table)
+    for group, n in (("woman", 12), ("man", 12), ("total", 24)):
+        assert table.row(group).n.value == n
+        change = statistics.groups[group]
+        assert change.suppressed and change.n == n
+        assert change.note == "not shown: it would reveal counts that are suppressed"
+        assert (change.mean, change.median, change.mean_ci, change.wilcoxon,
+                change.rank_biserial, change.sign_test) == (None,) * 6
+    assert statistics.women_vs_men.suppressed
+    assert statistics.women_vs_men.test is None and statistics.women_vs_men.cliffs_delta is None
+
+
+def test_nobody_unchanged_is_no_reason_to_withhold_statistics():
+    from analysis.statistics import paired_change
+
+    # Nobody stayed on their step: the empty column's zeros follow from the rest.
+    women = [1] * 7 + [-1] * 5
+    men = [2] * 6 + [-1] * 6
+    observations = moves("woman", women) + moves("man", men)
+    table = movement_table(observations, 5)
+    assert table.row("woman").unchanged.suppressed
+    assert table.row("woman").mean.value == pytest.approx(2 / 12)
+    statistics = movement_statistics(observations, table)
+    assert statistics.groups["woman"] == paired_change(women)
+    assert statistics.groups["total"] == paired_change(women + men)
 
 
 def test_no_statistics_for_a_group_whose_size_is_hidden():
-    from analysis.movement import movement_statistics
-
     observations = varied("man", 20) + [StepObservation(i, "woman", 2, 3) for i in range(3)]
     statistics = movement_statistics(observations, movement_table(observations, 5))
     assert statistics.groups["woman"] is None
     assert statistics.women_vs_men is None
+
+
+@given(st.lists(st.tuples(st.sampled_from(GENDERS), st.integers(-2, 2)), max_size=60),
+       st.integers(3, 6))
+@settings(max_examples=100, deadline=None)
+def test_no_published_statistic_pins_down_a_hidden_count(people, threshold):
+    """Take a group's statistics to publish all three of its counts (with moves of
+    one step they do); even so, every hidden count must keep more than one value."""
+    observations = [StepObservation(i, gender, 3, 3 + move)
+                    for i, (gender, move) in enumerate(people)]
+    table = movement_table(observations, threshold)
+    statistics = movement_statistics(observations, table)
+
+    def outcome(move: int) -> int:
+        return 0 if move >= 1 else 1 if move == 0 else 2
+
+    counts = np.zeros((len(GENDERS), 3), dtype=int)
+    for gender, move in people:
+        counts[GENDERS.index(gender), outcome(move)] += 1
+    shown = {row.group: row for row in table.rows}
+
+    def published(group: str) -> tuple[bool, np.ndarray]:
+        """Whether the group's size is published, and which of its counts are."""
+        change = statistics.groups.get(group)
+        if change is not None and not change.suppressed:
+            return True, np.ones(3, dtype=bool)
+        row = shown.get(group)
+        if row is None:
+            return False, np.zeros(3, dtype=bool)
+        return not row.n.suppressed, np.array([not c.suppressed for c in row.shares.values()])
+
+    sizes, cells = zip(*(published(gender) for gender in GENDERS), strict=True)
+    total_size, total_cells = published(TOTAL)
+    mask = SuppressionMask(cells=~np.array(cells), row_totals=~np.array(sizes),
+                           column_totals=~total_cells, grand_total=not total_size)
+
+    rows, columns = counts.shape
+    used_rows = counts.sum(axis=1) > 0
+    used_columns = counts.sum(axis=0) > 0
+    hidden = [(r, c) for r, c in np.argwhere(mask.cells) if used_rows[r] and used_columns[c]]
+    hidden += [(r, columns) for r in np.flatnonzero(mask.row_totals) if used_rows[r]]
+    hidden += [(rows, c) for c in np.flatnonzero(mask.column_totals) if used_columns[c]]
+    for cell in hidden:
+        low, high = possible_range(counts, mask, cell)
+        assert high == math.inf or math.floor(high + 1e-9) > math.ceil(low - 1e-9), (
+            counts, threshold, cell)
 
 
 # 15 women, 14 men and one participant of another gender. Outcomes (up, unchanged,
@@ -178,8 +284,10 @@ def test_a_group_whose_size_is_hidden_publishes_no_figure_at_all():
     # the other group's 1. A mean or a median is a sum or a position over n: the same.
     assert men.mean.suppressed and men.median.suppressed
     assert all(cell.suppressed for cell in men.shares.values())
+    # The women's size is shown; their 4 unchanged and 4 down are not, nor their mean.
     women = table.row("woman")
-    assert women.n.value == 15 and women.mean.value == pytest.approx(3 / 15)
+    assert women.n.value == 15
+    assert women.unchanged.suppressed and women.worse.suppressed and women.mean.suppressed
 
 
 def test_a_step_distribution_hides_the_shares_of_a_group_whose_size_is_hidden():

@@ -86,14 +86,27 @@ def test_csv_opens_in_excel_with_swedish_letters_and_separators(client):
     assert plain.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(plain.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Grupp", "Antal", "Medelförflyttning"]
-    women = next(row for row in rows if row[0] == "Kvinnor")
-    assert women[1] == "18"
-    assert "." in women[2]  # mean movement with a decimal point
+    total = next(row for row in rows if row[0] == "Totalt")
+    assert total[1] == "30"
+    assert "." in total[2]  # mean movement (38 / 30) with a decimal point
 
     swedish = download(client, "/evaluator/export/step_movement.csv?excel=sv")
     rows = list(csv.reader(io.StringIO(swedish.decode("utf-8-sig")), delimiter=";"))
-    women = next(row for row in rows if row[0] == "Kvinnor")
-    assert "," in women[2] and "." not in women[2]
+    total = next(row for row in rows if row[0] == "Totalt")
+    assert "," in total[2] and "." not in total[2]
+
+
+def test_exported_tests_leave_out_the_groups_whose_counts_are_hidden(client):
+    text = download(client, "/evaluator/export/step_change_tests.csv").decode("utf-8-sig")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(text))}
+    header = rows["Grupp"]
+    men = dict(zip(header, rows["Män"], strict=True))
+    # 4 of the 12 men moved up: hidden, and so is everything that could give it back.
+    assert men["Antal"] == "12"
+    assert men["Teckentest p"] == men["Medelvärde"] == men["Wilcoxon p"] == "–"
+    assert men["Anmärkning"] == "Visas inte: det skulle avslöja antal som är dolda."
+    total = dict(zip(header, rows["Totalt"], strict=True))
+    assert float(total["Wilcoxon p"]) < 0.001
 
 
 def test_spss_files_carry_variable_labels_value_labels_and_hidden_as_missing(client, tmp_path):

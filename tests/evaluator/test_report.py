@@ -50,15 +50,17 @@ def cells(page: str, label: str) -> list[str]:
     return [cell.split("</td>")[0].strip() for cell in re.split(r"<td[^>]*>", row)[1:]]
 
 
-def test_the_table_shows_women_men_and_total_from_the_answers(evaluator_client):
+def test_small_groups_show_their_size_and_nothing_that_gives_their_counts_away(
+    evaluator_client,
+):
     page = evaluator_client.get("/evaluator/").get_data(as_text=True)
-    # n, mean, median, up, unchanged, down. Swedish number format: decimal comma.
-    assert cells(page, "Kvinnor")[:3] == ["5", "1,0", "1,0"]
-    assert cells(page, "Män")[:3] == ["6", "0,3", "0,0"]
-    # Total: 11 movements summing 7 → mean 0.6; sorted −1 0 0 0 0 1 1 1 1 2 2, the 6th is 1.
-    assert cells(page, "Totalt")[:3] == ["11", "0,6", "1,0"]
-    # Every outcome count is under 5 for each gender, so every share is "–", never 0.
-    assert cells(page, "Kvinnor")[3:] == ["–", "–", "–"]
+    # n, mean, median, up, unchanged, down. Every outcome count is under 5 for each
+    # gender, so every share is "–", never 0. The means and medians are "–" too: with
+    # moves of one step, a mean beside the counts shown would give the others back.
+    assert cells(page, "Kvinnor") == ["5", "–", "–", "–", "–", "–"]
+    assert cells(page, "Män") == ["6", "–", "–", "–", "–", "–"]
+    # Total: 6 up, 4 unchanged, 1 down; the 4 and the 1 are hidden.
+    assert cells(page, "Totalt") == ["11", "–", "–", "55\xa0%", "–", "–"]
     assert "Borås" not in page
     # No organisation chosen means the evaluator's own, not a mistake to point out.
     assert "error-summary" not in page
@@ -113,26 +115,37 @@ def test_every_chart_is_an_image_with_a_text_alternative_and_downloads(app, eval
 
 def test_the_report_shows_tests_and_attrition(evaluator_client):
     page = evaluator_client.get("/evaluator/").get_data(as_text=True)
-    # Five women and six men: below the ten a test needs, and the page says so.
-    assert "Inget test: färre än 10 deltagare." in page
-    assert "Kvinnor och män jämförs inte" in page
+    # Five women and six men: their counts are hidden, and so are their tests.
+    tests = page.split("Är förflyttningen mer än slumpen?")[1]
+    assert cells(tests, "Kvinnor") == ["Visas inte: det skulle avslöja antal som är dolda."]
+    assert "Kvinnor och män jämförs inte: det skulle avslöja antal som är dolda." in page
     # Attrition: 11 enrolled in scope, all answered intake and one follow-up.
     assert cells(page, "Inskrivna")[-1] == "11"
     assert cells(page, "Svarat vid minst en uppföljning")[-1] == "11"
     assert cells(page, "Svarat vid avslut") == ["–", "–", "–"]
 
 
-def test_with_enough_participants_the_tests_and_comparison_appear(app):
-    # Women: +1 ×8, +2 ×4 → mean 16/12 = 1,33. Men: 0 ×8, +1 ×4 → mean 4/12 = 0,33.
-    for i in range(12):
-        answered_steps(f"W{i}", Gender.WOMAN, [2, 3 if i < 8 else 4])
-        answered_steps(f"M{i}", Gender.MAN, [3, 3 if i < 8 else 4])
+def test_with_enough_participants_the_figures_tests_and_comparison_appear(app):
+    # At least five moved up, stayed and moved down in each group, so nothing is hidden.
+    # Women: +1 ×8, +2 ×2, 0 ×5, −1 ×5 → n 20, sum 7, mean 0,35; sorted, −1 fill places
+    #   1–5, 0 places 6–10, +1 places 11–18 → median (0 + 1) / 2 = 0,5.
+    # Men: +1 ×5, 0 ×5, −1 ×5 → n 15, mean 0, median 0.
+    # Total: n 35, sum 7, mean 0,2; −1 fill places 1–10, 0 places 11–20 → median 0.
+    women = [1] * 8 + [2] * 2 + [0] * 5 + [-1] * 5
+    men = [1] * 5 + [0] * 5 + [-1] * 5
+    for gender, moves in ((Gender.WOMAN, women), (Gender.MAN, men)):
+        for i, move in enumerate(moves):
+            answered_steps(f"{gender.value}{i}", gender, [3, 3 + move])
     client = app.test_client()
     login_as(client, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
-    women = page.split("Är förflyttningen mer än slumpen?")[1]
-    assert cells(women, "Kvinnor")[0].startswith("1,33 (")
-    assert cells(women, "Män")[0].startswith("0,33 (")
+    # One decimal in the table: 0,35 is shown as 0,4.
+    assert cells(page, "Kvinnor") == ["20", "0,4", "0,5", "50\xa0%", "25\xa0%", "25\xa0%"]
+    assert cells(page, "Män") == ["15", "0,0", "0,0", "33\xa0%", "33\xa0%", "33\xa0%"]
+    assert cells(page, "Totalt")[:3] == ["35", "0,2", "0,0"]
+    tests = page.split("Är förflyttningen mer än slumpen?")[1]
+    assert cells(tests, "Kvinnor")[0].startswith("0,35 (")
+    assert cells(tests, "Män")[0].startswith("0,00 (")
     assert "Kvinnor jämfört med män: Cliffs delta" in page
 
 

@@ -47,7 +47,17 @@ def test_the_json_report_has_the_documented_shape_and_hides_small_cells(app, run
     assert set(movement) == {"women", "men", "total"}
     assert movement["women"]["n"] == {"value": 18, "suppressed": False}
     assert movement["men"]["n"] == {"value": 12, "suppressed": False}
-    assert movement["men"]["statistics"]["wilcoxon"]["method"].startswith("Wilcoxon")
+    assert movement["total"]["statistics"]["wilcoxon"]["method"].startswith("Wilcoxon")
+    # The 4 men who moved up and the 0 women who stayed are hidden, with complements,
+    # so neither group's statistics are shown: they could give those counts back.
+    assert movement["men"]["statistics"] == {
+        "n": 12, "suppressed": True,
+        "note": "not shown: it would reveal counts that are suppressed",
+        "mean": None, "mean_ci": None, "median": None, "median_ci": None,
+        "wilcoxon": None, "rank_biserial": None, "sign_test": None,
+    }
+    assert movement["women"]["statistics"]["suppressed"]
+    assert document["step_movement"]["women_vs_men"]["suppressed"]
     every = list(figures(document))
     assert any(f["suppressed"] for f in every)
     for f in every:
@@ -69,17 +79,19 @@ def test_the_deployment_sets_the_threshold_and_the_minimum_for_tests(app, runner
     # The men's 12 are too few now, and the women's 18 would give them away.
     assert groups["men"]["n"] == groups["women"]["n"] == {"value": None, "suppressed": True}
     assert groups["total"]["n"]["value"] == 30
-    assert groups["total"]["statistics"]["wilcoxon"]["p_value"] is not None
+    # Its 8 unchanged are now too few to show, and so are its statistics.
+    assert groups["total"]["unchanged"]["suppressed"]
+    assert groups["total"]["statistics"]["suppressed"]
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "Uppgifter om färre än 13 deltagare visas som –." in page
 
-    app.config.update(SUPPRESSION_THRESHOLD=5)
-    women = report(runner)["step_movement"]["groups"]["women"]
-    assert women["n"]["value"] == 18
-    assert women["statistics"]["wilcoxon"] is None and women["statistics"]["mean_ci"] is None
-    assert women["statistics"]["note"] == "fewer than 20 participants: no test or interval computed"
+    app.config.update(SUPPRESSION_THRESHOLD=5, MIN_N_FOR_TESTS=31)
+    total = report(runner)["step_movement"]["groups"]["total"]
+    assert total["n"]["value"] == 30
+    assert total["statistics"]["wilcoxon"] is None and total["statistics"]["mean_ci"] is None
+    assert total["statistics"]["note"] == "fewer than 31 participants: no test or interval computed"
     page = client.get("/evaluator/").get_data(as_text=True)
-    assert "Inget test: färre än 20 deltagare." in page
+    assert "Inget test: färre än 31 deltagare." in page
 
 
 def test_the_period_filter_keeps_only_those_enrolled_in_it(app, runner, tmp_path):
