@@ -11,7 +11,15 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.extensions import db, limiter
-from survey_app.models import Occasion, OccasionKind, Organisation, Participant, Role, User
+from survey_app.models import (
+    AuditEvent,
+    Occasion,
+    OccasionKind,
+    Organisation,
+    Participant,
+    Role,
+    User,
+)
 from survey_app.services import clock
 from tests.conftest import make_participant, make_user
 from tests.live_client import LiveClient
@@ -70,9 +78,11 @@ def test_recording_an_exit_twice_at_once_records_it_once(staff, participant):
 def test_adding_an_organisation_twice_at_once_adds_it_once(staff):
     results = staff["admin"].form_at_once("/admin/organisations", {"path": "MIA/Nacka"},
                                           form_page="/admin/")
-    # Adding a path that is there is no fault: it is simply there.
+    # Adding a path that is there is no fault: it is simply there, and only the
+    # request that made it leaves a trail.
     assert outcomes(results, "") == ["done"] * 8
     assert count(sa.select(Organisation).where(Organisation.path == "MIA/Nacka")) == 1
+    assert count(sa.select(AuditEvent).where(AuditEvent.action == "add_organisation")) == 1
 
 
 def test_creating_a_user_twice_at_once_creates_one(staff, participant):

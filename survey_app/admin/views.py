@@ -74,14 +74,20 @@ def index() -> str:
 def add_organisation() -> str | WerkzeugResponse:
     form = OrganisationForm()
     if form.validate_on_submit():
-        def add() -> Organisation:
-            organisation = organisations.add_below(current_user.organisation, form.path.data or "")
-            audit.record(current_user, "add_organisation", organisation, path=organisation.path)
-            return organisation
+        def add() -> organisations.Added:
+            added = organisations.add_below(current_user.organisation, form.path.data or "")
+            for organisation in added.created:
+                audit.record(current_user, "add_organisation", organisation,
+                             path=organisation.path)
+            return added
 
-        organisation = carry_out(form, add, default_field="path")
-        if organisation is not REFUSED:
-            flash(_("Added %(path)s.", path=organisation.path))
+        added = carry_out(form, add, default_field="path")
+        if added is not REFUSED:
+            path = added.organisation.path
+            if added.created:
+                flash(_("Added %(path)s.", path=path))
+            else:
+                flash(_("%(path)s is already there: nothing was added.", path=path))
             return redirect(url_for(".index"))
     return _render(form)
 

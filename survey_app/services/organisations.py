@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -32,27 +34,41 @@ def find(path: str) -> Organisation | None:
     return db.session.scalar(sa.select(Organisation).where(Organisation.path == normalised))
 
 
+@dataclass(frozen=True)
+class Added:
+    organisation: Organisation
+    #: The nodes that were not there before, parents first; empty if it all was.
+    created: tuple[Organisation, ...]
+
+
 def add(path: str) -> Organisation:
     """The node at ``path``, creating it and any missing ancestors."""
+    return _add(split_path(path)).organisation
+
+
+def add_below(root: Organisation, path: str) -> Added:
+    """Like ``add``, but only inside ``root``'s tree (nobody extends a sibling's), and
+    saying which nodes it created."""
+    names = split_path(path)
+    if not PATH_SEPARATOR.join(names).startswith(root.path + PATH_SEPARATOR):
+        raise ServiceError(_l("The path must start with %(own)s/.", own=root.path), field="path")
+    return _add(names)
+
+
+def _add(names: list[str]) -> Added:
     parent: Organisation | None = None
-    for depth, name in enumerate(names := split_path(path), start=1):
+    created = []
+    for depth, name in enumerate(names, start=1):
         node_path = PATH_SEPARATOR.join(names[:depth])
         node = db.session.scalar(sa.select(Organisation).where(Organisation.path == node_path))
         if node is None:
             node = Organisation(name=name, path=node_path, parent=parent)
             db.session.add(node)
             db.session.flush()
+            created.append(node)
         parent = node
     assert parent is not None  # noqa: S101 - split_path never returns an empty list
-    return parent
-
-
-def add_below(root: Organisation, path: str) -> Organisation:
-    """Like ``add``, but only inside ``root``'s tree: nobody extends a sibling's."""
-    normalised = PATH_SEPARATOR.join(split_path(path))
-    if not normalised.startswith(root.path + PATH_SEPARATOR):
-        raise ServiceError(_l("The path must start with %(own)s/.", own=root.path), field="path")
-    return add(normalised)
+    return Added(parent, tuple(created))
 
 
 def subtree_clause(root: Organisation) -> sa.ColumnElement[bool]:

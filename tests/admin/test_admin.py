@@ -161,6 +161,35 @@ def test_a_password_reset_kills_the_old_password(app, admin_client):
     assert "reset_password" in db.session.scalars(sa.select(AuditEvent.action)).all()
 
 
+def added_paths() -> list[str]:
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "add_organisation").order_by(AuditEvent.id))
+    return [event.details["path"] for event in events]
+
+
+def add_organisation(client, path: str) -> str:
+    """The page the admin lands on after adding ``path``."""
+    return client.post("/admin/organisations", follow_redirects=True, data={
+        "csrf_token": csrf_token(client, "/admin/"), "path": path,
+    }).get_data(as_text=True)
+
+
+def test_an_admin_adds_an_organisation_and_any_missing_parent(admin_client):
+    path = f"{HOME}/Haninge/Team Norr"
+    page = add_organisation(admin_client, f" {HOME} / Haninge / Team Norr ")
+    assert f"{path} har lagts till." in page
+    assert organisation(path).parent == organisation(f"{HOME}/Haninge")
+    # Each node that was made is in the trail, the parent first.
+    assert added_paths() == [f"{HOME}/Haninge", path]
+
+
+def test_adding_a_path_that_is_there_adds_nothing_and_says_so(admin_client):
+    add_organisation(admin_client, f"{HOME}/Haninge")
+    page = add_organisation(admin_client, f"{HOME}/Haninge")
+    assert f"{HOME}/Haninge finns redan: inget lades till." in page
+    assert added_paths() == [f"{HOME}/Haninge"]
+
+
 def test_renaming_an_organisation_carries_its_subtree_along(admin_client):
     participant = make_participant("HAN-0001", f"{HOME}/Haninge/Team 1")
     haninge = organisation(f"{HOME}/Haninge")
