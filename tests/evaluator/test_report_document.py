@@ -83,7 +83,7 @@ def test_the_deployment_sets_the_threshold_and_the_minimum_for_tests(app, runner
     assert groups["total"]["unchanged"]["suppressed"]
     assert groups["total"]["statistics"]["suppressed"]
     page = client.get("/evaluator/").get_data(as_text=True)
-    assert "Uppgifter om färre än 13 deltagare visas som –." in page
+    assert "Uppgifter som beskriver färre än 13 deltagare visas som –" in page
 
     app.config.update(SUPPRESSION_THRESHOLD=5, MIN_N_FOR_TESTS=31)
     total = report(runner)["step_movement"]["groups"]["total"]
