@@ -3,7 +3,11 @@
 1. Primary suppression hides every count below the threshold.
 2. Secondary suppression hides more cells until, in every line (a row or a
    column together with its total), no line has exactly one hidden cell and the
-   hidden cells of a line never add up to fewer than the threshold.
+   hidden cells of a line never add up to fewer than the threshold. Each time it
+   hides the smallest part of the line, but in a column it takes a row that has
+   a hidden cell already before an intact one: a group whose counts are all shown
+   can also show its mean and tests, so breaking as few rows as possible keeps
+   the most figures.
 3. An audit then asks, for every hidden cell, whether any other table that
    agrees with everything published (totals add up, counts are not negative)
    gives it another value. Where none does the cell could be worked out, so one
@@ -121,10 +125,16 @@ def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
             if hidden_parts >= 2 and values[:-1][parts].sum() >= threshold:
                 continue
             visible = np.flatnonzero(~parts)
-            if visible.size:
-                target = visible[np.argmin(values[:-1][visible])]
-            else:
+            if visible.size == 0:
                 target = len(values) - 1
+            elif isinstance(line[0], slice):
+                # A column, or the row totals: each candidate is in another row. A row
+                # with a hidden cell already goes first, so that hiding breaks as few
+                # rows as it can: a row of counts all shown can carry statistics.
+                intact = ~hidden[visible, :columns].any(axis=1)
+                target = visible[np.lexsort((values[:-1][visible], intact))[0]]
+            else:
+                target = visible[np.argmin(values[:-1][visible])]
             line_mask = hidden[line]
             line_mask[target] = True
             hidden[line] = line_mask
@@ -266,7 +276,8 @@ def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int
 
 
 def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: int) -> bool:
-    """Hide the smallest published cell sharing a line with (row, column); parts before totals.
+    """Hide the smallest published cell sharing a line with (row, column); parts before
+    totals, and parts in rows with a hidden cell already before intact rows.
 
     Returns False when every cell is hidden already.
     """
@@ -278,9 +289,10 @@ def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: in
     if not candidates:
         return False
 
-    def cost(cell: tuple[int, int]) -> tuple[bool, int]:
+    def cost(cell: tuple[int, int]) -> tuple[bool, bool, int]:
         is_total = cell[0] == last_row or cell[1] == last_column
-        return (is_total, int(full[cell]))
+        breaks_a_row = not is_total and not hidden[cell[0], :last_column].any()
+        return (is_total, breaks_a_row, int(full[cell]))
 
     hidden[min(candidates, key=cost)] = True
     return True

@@ -68,6 +68,19 @@ def test_hand_worked_table():
     assert mask.grand_total is False
 
 
+def test_complements_are_taken_from_a_row_already_broken():
+    # Women 20 10 12, men 15 30 9, others 2 1 1 (4 in all, hidden, with every cell).
+    # Moved up: the others' 2 alone is hidden; women and men are both intact, so the
+    # smaller, the men's 15, goes. Unchanged: the others' 1; the men's row is broken
+    # now, so their 30 goes rather than the women's 10. Down: the men's 9 again. Sizes:
+    # the others' 4 needs a partner, the men's 54 rather than the women's 42. So one
+    # group loses its figures and the women keep all of theirs.
+    mask = suppression_mask([[20, 10, 12], [15, 30, 9], [2, 1, 1]], threshold=5)
+    assert mask.cells.tolist() == [[False] * 3, [True] * 3, [True] * 3]
+    assert mask.row_totals.tolist() == [False, True, True]
+    assert not mask.column_totals.any() and not mask.grand_total
+
+
 def with_margins(table: np.ndarray) -> np.ndarray:
     """The table with its row totals as an extra column, column totals as an extra row."""
     rows, columns = table.shape
