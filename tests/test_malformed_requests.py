@@ -1,6 +1,6 @@
 """No form post or query, however malformed, gets a server error: property-based.
 
-Every POST route, and every GET route that reads a query, with any fields and values.
+Every POST route and every GET route, with any fields, query and values.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ forms = st.dictionaries(
 class Targets:
     #: (client, url) for every POST route.
     posts: list[tuple[FlaskClient, str]]
-    #: (client, url, headers) for every GET route that reads a query.
-    reads: list[tuple[FlaskClient, str, dict[str, str]]]
+    #: (client, url, headers) for every GET route: any of them may be sent a query.
+    gets: list[tuple[FlaskClient, str, dict[str, str]]]
 
 
 @pytest.fixture
@@ -109,8 +109,16 @@ def targets(app):
             (evaluator_client, f"/evaluator/tokens/{api_token.id}/revoke"),
             (admin_client, f"/admin/users/{evaluator.id}/tokens/{api_token.id}/revoke"),
         ],
-        reads=[
+        gets=[
+            (anonymous, "/", {}),
+            (anonymous, "/login", {}),
+            (coach_client, "/account/password", {}),
             (coach_client, "/coach/", {}),
+            (coach_client, "/coach/participants/new", {}),
+            (coach_client, person, {}),
+            (coach_client, f"{person}/details", {}),
+            (coach_client, f"{person}/exit", {}),
+            (coach_client, f"{person}/erase", {}),
             (evaluator_client, "/evaluator/", {}),
             (evaluator_client, "/evaluator/charts/steps.png", {}),
             (evaluator_client, "/evaluator/export/report.xlsx", {}),
@@ -118,12 +126,28 @@ def targets(app):
             (evaluator_client, "/evaluator/monthly.csv", {}),
             (evaluator_client, "/evaluator/answers", {}),
             (evaluator_client, "/evaluator/answers/download", {}),
+            (evaluator_client, "/evaluator/tokens", {}),
+            (admin_client, "/admin/", {}),
             (admin_client, "/admin/audit", {}),
+            (admin_client, f"/admin/organisations/{participant.organisation_id}", {}),
+            (admin_client, f"/admin/organisations/{participant.organisation_id}/targets", {}),
+            (admin_client, "/admin/users/new", {}),
+            (admin_client, f"/admin/users/{evaluator.id}", {}),
+            (admin_client, "/admin/import", {}),
+            (admin_client, "/admin/import/template/stegvis/2.xlsx", {}),
+            (anonymous, "/api/v1/openapi.json", {}),
             (anonymous, "/api/v1/report", bearer),
             (anonymous, "/api/v1/monthly", bearer),
             (anonymous, "/api/v1/answers", bearer),
             (anonymous, "/s/help", {}),
+            (anonymous, "/s/accessibility", {}),
+            (anonymous, "/s/thanks", {}),
+            (anonymous, "/s/code", {}),
+            (anonymous, "/s/tablet", {}),
+            (anonymous, f"/s/{token}", {}),
             (anonymous, f"/s/{token}/q/step", {}),
+            (anonymous, f"/s/{token}/q/step/audio", {}),
+            (anonymous, f"/s/{token}/send", {}),
         ],
     )
     limiter.enabled = True
@@ -145,7 +169,7 @@ def test_no_post_gets_a_server_error(app, targets, form, keep_token):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=forms)
 def test_no_query_gets_a_server_error(app, targets, query):
-    for client, url, headers in targets.reads:
+    for client, url, headers in targets.gets:
         response = client.get(url, query_string=query, headers=headers)
         assert response.status_code < 500, (url, query, response.status_code)
 
@@ -155,6 +179,14 @@ def test_every_post_route_is_a_target(app, targets):
     covered = {adapter.match(url, method="POST")[0] for _, url in targets.posts}
     posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert posting == covered
+
+
+def test_every_get_route_is_a_target(app, targets):
+    adapter = app.url_map.bind("stegvis.test")
+    covered = {adapter.match(url.split("?")[0])[0] for _, url, _ in targets.gets}
+    getting = {rule.endpoint for rule in app.url_map.iter_rules()
+               if "GET" in rule.methods and rule.endpoint != "static"}
+    assert getting == covered
 
 
 @pytest.mark.parametrize("number", [2**31, 2**63, 10**20])
