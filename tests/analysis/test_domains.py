@@ -30,15 +30,21 @@ def observations(domain: str, gender: str, changes: list[float]) -> list[DomainO
             for i, c in enumerate(changes)]
 
 
+def influence_and_health(women: tuple[list[float], list[float]],
+                         men: tuple[list[float], list[float]]) -> list[DomainObservation]:
+    """Women and men with a change in influence and one in health each."""
+    return [observation
+            for gender, (influence, health) in (("woman", women), ("man", men))
+            for observation in (observations("influence", gender, influence)
+                                + observations("health", gender, health))]
+
+
 def test_change_per_domain_with_holm_across_domains():
     # At least five went up, stayed and went down in every group, so nothing is hidden.
     influence_women = [1.0] * 8 + [0.5] * 3 + [0.0] * 5 + [-0.5] * 5
     health_women = [0.0] * 6 + [0.5] * 5 + [-0.5] * 5
     level = [0.5] * 5 + [0.0] * 5 + [-0.5] * 5
-    data = (observations("influence", "woman", influence_women)
-            + observations("health", "woman", health_women)
-            + observations("influence", "man", level)
-            + observations("health", "man", level))
+    data = influence_and_health((influence_women, health_women), (level, level))
     table = domain_change_table(data, threshold=5)
     assert table.domains == ("influence", "health")
 
@@ -65,11 +71,7 @@ def test_statistics_that_would_give_a_hidden_count_back_are_withheld():
     # 4/12 also leaves 2 down. So the women's size is shown and nothing else.
     women = [1.0] * 6 + [0.0] * 4 + [-1.0] * 2
     level = [1.0] * 5 + [0.0] * 5 + [-1.0] * 5
-    data = (observations("influence", "woman", women)
-            + observations("health", "woman", level)
-            + observations("influence", "man", level)
-            + observations("health", "man", level))
-    table = domain_change_table(data, threshold=5)
+    table = domain_change_table(influence_and_health((women, level), (level, level)), 5)
 
     women_influence = table.rows["influence"]["woman"]
     assert women_influence.n.value == 12
