@@ -29,6 +29,7 @@ hidden, though the published totals tell anyone that the step is empty.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.optimize import linprog
@@ -124,20 +125,11 @@ def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
                 continue
             if hidden_parts >= 2 and values[:-1][parts].sum() >= threshold:
                 continue
-            visible = np.flatnonzero(~parts)
-            if visible.size == 0:
-                target = len(values) - 1
-            elif isinstance(line[0], slice):
-                # A column, or the row totals: each candidate is in another row. A row
-                # with a hidden cell already goes first, so that hiding breaks as few
-                # rows as it can: a row of counts all shown can carry statistics.
-                intact = ~hidden[visible, :columns].any(axis=1)
-                target = visible[np.lexsort((values[:-1][visible], intact))[0]]
+            visible = [_in_full(line, index) for index in np.flatnonzero(~parts)]
+            if visible:
+                hidden[min(visible, key=partial(_complement_cost, full, hidden))] = True
             else:
-                target = visible[np.argmin(values[:-1][visible])]
-            line_mask = hidden[line]
-            line_mask[target] = True
-            hidden[line] = line_mask
+                hidden[_in_full(line, len(values) - 1)] = True
             changed = True
 
     while exposed := _exactly_recoverable(full, hidden):
@@ -275,9 +267,28 @@ def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int
     return exposed
 
 
+def _in_full(line: tuple[int | slice, int | slice], index: int) -> tuple[int, int]:
+    """Where the ``index``-th place of a line lies in the table with its margins."""
+    row, column = line
+    return (row, index) if isinstance(row, int) else (index, int(column))
+
+
+def _complement_cost(full: np.ndarray, hidden: np.ndarray, cell: tuple[int, int]
+                     ) -> tuple[bool, bool, int]:
+    """Which cell to hide next to protect another: the least by this key.
+
+    Parts before totals; then a cell of a row that has a hidden cell already, since
+    every row broken loses its statistics too (a group's are shown only where all its
+    counts are); then the smallest.
+    """
+    last_row, last_column = full.shape[0] - 1, full.shape[1] - 1
+    is_total = cell[0] == last_row or cell[1] == last_column
+    breaks_a_row = cell[0] != last_row and not hidden[cell[0], :last_column].any()
+    return (is_total, breaks_a_row, int(full[cell]))
+
+
 def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: int) -> bool:
-    """Hide the smallest published cell sharing a line with (row, column); parts before
-    totals, and parts in rows with a hidden cell already before intact rows.
+    """Hide a published cell sharing a line with (row, column), by ``_complement_cost``.
 
     Returns False when every cell is hidden already.
     """
@@ -289,10 +300,5 @@ def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: in
     if not candidates:
         return False
 
-    def cost(cell: tuple[int, int]) -> tuple[bool, bool, int]:
-        is_total = cell[0] == last_row or cell[1] == last_column
-        breaks_a_row = not is_total and not hidden[cell[0], :last_column].any()
-        return (is_total, breaks_a_row, int(full[cell]))
-
-    hidden[min(candidates, key=cost)] = True
+    hidden[min(candidates, key=partial(_complement_cost, full, hidden))] = True
     return True
