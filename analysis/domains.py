@@ -177,7 +177,7 @@ def _published_directions(
     directions = np.array([
         [(values[g] > 0).sum(), (values[g] == 0).sum(), (values[g] < 0).sum()] for g in present
     ])
-    mask = suppression_mask(directions, threshold)
+    mask = suppression_mask(directions, threshold, whole_rows=True)
     known_rows, known_total = fully_published(directions, mask)
     sizes = {g: Cell.hidden() for g in GENDERS}
     known = {g: False for g in GENDERS}

@@ -151,7 +151,7 @@ def movement_table(
         np.bincount(steps.outcome[measured & steps.of_gender[g]], minlength=len(OUTCOMES))
         for g in present
     ])
-    mask = suppression_mask(counts, threshold)
+    mask = suppression_mask(counts, threshold, whole_rows=True)
     known, total_known = fully_published(counts, mask)
 
     rows = []

@@ -4,10 +4,10 @@
 2. Secondary suppression hides more cells until, in every line (a row or a
    column together with its total), no line has exactly one hidden cell and the
    hidden cells of a line never add up to fewer than the threshold. Each time it
-   hides the smallest part of the line, but in a column it takes a row that has
-   a hidden cell already before an intact one: a group whose counts are all shown
-   can also show its mean and tests, so breaking as few rows as possible keeps
-   the most figures.
+   hides the smallest part of the line, which hides the fewest participants.
+   Where a row's statistics are shown only with all its counts (``whole_rows``),
+   a row with a hidden cell already goes before an intact one instead, so that
+   as few groups as possible lose their means and tests.
 3. An audit then asks, for every hidden cell, whether any other table that
    agrees with everything published (totals add up, counts are not negative)
    gives it another value. Where none does the cell could be worked out, so one
@@ -28,6 +28,7 @@ hidden, though the published totals tell anyone that the step is empty.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -78,8 +79,16 @@ def check_threshold(threshold: int) -> int:
     return threshold
 
 
-def suppression_mask(counts: np.ndarray | list[list[int]], threshold: int) -> SuppressionMask:
-    """Decide which cells, row totals, column totals and grand total to hide."""
+def suppression_mask(
+    counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False
+) -> SuppressionMask:
+    """Decide which cells, row totals, column totals and grand total to hide.
+
+    ``whole_rows`` is for tables whose rows carry statistics only while every count
+    of the row is shown (see ``fully_published``): complements are then taken from
+    rows broken already. Elsewhere it would hide more than needed: in a table of
+    many columns one group could lose its whole row to spare another a cell or two.
+    """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
@@ -87,20 +96,20 @@ def suppression_mask(counts: np.ndarray | list[list[int]], threshold: int) -> Su
     used_rows = np.flatnonzero(table.sum(axis=1) > 0)
     used_columns = np.flatnonzero(table.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
-        return _mask(table, threshold)
+        return _mask(table, threshold, whole_rows)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
     if used_rows.size == 0:
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
-    inner = _mask(table[np.ix_(used_rows, used_columns)], threshold)
+    inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows)
     cells[np.ix_(used_rows, used_columns)] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
     return SuppressionMask(cells, row_totals, column_totals, inner.grand_total)
 
 
-def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
+def _mask(table: np.ndarray, threshold: int, whole_rows: bool) -> SuppressionMask:
     """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
     # Lay the table out with its margins so every line is handled the same way:
@@ -111,6 +120,7 @@ def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
     full[rows, :columns] = table.sum(axis=0)
     full[rows, columns] = table.sum()
     hidden = full < threshold
+    cost = partial(_complement_cost, full, hidden, whole_rows)
 
     lines = [(row, slice(None)) for row in range(rows + 1)]
     lines += [(slice(None), column) for column in range(columns + 1)]
@@ -127,13 +137,13 @@ def _mask(table: np.ndarray, threshold: int) -> SuppressionMask:
                 continue
             visible = [_in_full(line, index) for index in np.flatnonzero(~parts)]
             if visible:
-                hidden[min(visible, key=partial(_complement_cost, full, hidden))] = True
+                hidden[min(visible, key=cost)] = True
             else:
                 hidden[_in_full(line, len(values) - 1)] = True
             changed = True
 
     while exposed := _exactly_recoverable(full, hidden):
-        hid_more = [_hide_a_neighbour(full, hidden, row, column) for row, column in exposed]
+        hid_more = [_hide_a_neighbour(hidden, row, column, cost) for row, column in exposed]
         # With everything hidden, what is still "recoverable" is structure (the
         # totals of an empty table are zero), not anything the table published.
         if not any(hid_more):
@@ -273,26 +283,27 @@ def _in_full(line: tuple[int | slice, int | slice], index: int) -> tuple[int, in
     return (row, index) if isinstance(row, int) else (index, int(column))
 
 
-def _complement_cost(full: np.ndarray, hidden: np.ndarray, cell: tuple[int, int]
-                     ) -> tuple[bool, bool, int]:
+def _complement_cost(full: np.ndarray, hidden: np.ndarray, whole_rows: bool,
+                     cell: tuple[int, int]) -> tuple[bool, bool, int]:
     """Which cell to hide next to protect another: the least by this key.
 
-    Parts before totals; then a cell of a row that has a hidden cell already, since
-    every row broken loses its statistics too (a group's are shown only where all its
-    counts are); then the smallest.
+    Parts before totals; with ``whole_rows``, a cell of a row that has a hidden cell
+    already, since every row broken loses its statistics too; then the smallest.
     """
     last_row, last_column = full.shape[0] - 1, full.shape[1] - 1
     is_total = cell[0] == last_row or cell[1] == last_column
-    breaks_a_row = cell[0] != last_row and not hidden[cell[0], :last_column].any()
+    breaks_a_row = (whole_rows and cell[0] != last_row
+                    and not hidden[cell[0], :last_column].any())
     return (is_total, breaks_a_row, int(full[cell]))
 
 
-def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: int) -> bool:
-    """Hide a published cell sharing a line with (row, column), by ``_complement_cost``.
+def _hide_a_neighbour(hidden: np.ndarray, row: int, column: int,
+                      cost: Callable[[tuple[int, int]], tuple[bool, bool, int]]) -> bool:
+    """Hide the published cell sharing a line with (row, column) that costs least.
 
     Returns False when every cell is hidden already.
     """
-    last_row, last_column = full.shape[0] - 1, full.shape[1] - 1
+    last_row, last_column = hidden.shape[0] - 1, hidden.shape[1] - 1
     candidates = [(row, c) for c in range(last_column + 1) if not hidden[row, c]]
     candidates += [(r, column) for r in range(last_row + 1) if not hidden[r, column]]
     if not candidates:
@@ -300,5 +311,5 @@ def _hide_a_neighbour(full: np.ndarray, hidden: np.ndarray, row: int, column: in
     if not candidates:
         return False
 
-    hidden[min(candidates, key=partial(_complement_cost, full, hidden))] = True
+    hidden[min(candidates, key=cost)] = True
     return True
