@@ -97,16 +97,18 @@ if __name__ == "__main__":
 """
 
 
-def running(pid: int) -> bool:
+def state_and_parent(pid: int) -> tuple[str, int] | None:
+    """From /proc; None once the process is gone, which it may be mid-read."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return fields[0], int(fields[1])
 
 
-def parent_of(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+def running(pid: int) -> bool:
+    found = state_and_parent(pid)
+    return found is not None and found[0] != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
@@ -121,7 +123,9 @@ def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path
         finally:
             started.kill()  # as a server stopped by a signal: no clean-up runs
     assert drawn_by and main not in drawn_by
-    workers = {*drawn_by, *(parent_of(pid) for pid in drawn_by if running(pid))}
+    # With forkserver the drawing processes are children of the server, which must end too.
+    found = (state_and_parent(pid) for pid in drawn_by)
+    workers = {*drawn_by, *(parent for state, parent in filter(None, found) if state != "Z")}
     deadline = time.monotonic() + 30
     while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
