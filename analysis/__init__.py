@@ -1,15 +1,14 @@
 """Pure analysis functions: plain data in, dataclasses out. No Flask, no ORM."""
 
+from analysis.distribution import StepDistribution, step_distribution
 from analysis.movement import (
     GENDERS,
     OUTCOMES,
     TOTAL,
     GroupMovement,
     MovementTable,
-    StepDistribution,
     StepObservation,
     movement_table,
-    step_distribution,
 )
 from analysis.suppression import Cell, SuppressionMask, suppression_mask
 

@@ -213,53 +213,9 @@ def _group_row(
     )
 
 
-def _step_counts(values: np.ndarray, steps: Sequence[int]) -> np.ndarray:
+def step_counts(values: np.ndarray, steps: Sequence[int]) -> np.ndarray:
     """How many of ``values`` are on each of ``steps``."""
     return (values[:, None] == np.asarray(steps, dtype=float)[None, :]).sum(axis=0)
-
-
-@dataclass(frozen=True)
-class StepDistribution:
-    """Shares of each gender on each step, at intake and at the latest occasion."""
-
-    steps: tuple[int, ...]
-    groups: tuple[str, ...]
-    #: ``shares[moment][group]`` is one Cell per step; moment is "intake" or "latest".
-    shares: dict[str, dict[str, tuple[Cell, ...]]]
-    n: dict[str, dict[str, Cell]]
-
-
-def step_distribution(
-    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int
-) -> StepDistribution:
-    """Distribution over the steps for women and men, among the measurable participants."""
-    people = Steps.of(observations)
-    measured = people.measurable
-    shares: dict[str, dict[str, tuple[Cell, ...]]] = {}
-    sizes: dict[str, dict[str, Cell]] = {}
-    present = [g for g in GENDERS if (measured & people.of_gender[g]).any()]
-    for moment in ("intake", "latest"):
-        values = people.intake if moment == "intake" else people.latest
-        counts = np.array(
-            [_step_counts(values[measured & people.of_gender[g]], steps) for g in present]
-        ).reshape(len(present), len(steps))
-        mask = suppression_mask(counts, threshold)
-        shares[moment], sizes[moment] = {}, {}
-        for gender in ALWAYS_SHOWN:
-            if gender not in present:
-                sizes[moment][gender] = Cell.hidden()
-                shares[moment][gender] = tuple(Cell.hidden() for _ in steps)
-                continue
-            index = present.index(gender)
-            total = int(counts[index].sum())
-            sizes[moment][gender] = Cell.hidden() if mask.row_totals[index] else Cell(total)
-            shares[moment][gender] = tuple(
-                Cell.hidden()
-                if mask.row_shares[index, column] or total < threshold
-                else Cell(counts[index, column] / total)
-                for column in range(len(steps))
-            )
-    return StepDistribution(tuple(steps), ALWAYS_SHOWN, shares, sizes)
 
 
 @dataclass(frozen=True)
@@ -407,6 +363,11 @@ class TransitionTable:
     steps: tuple[int, ...]
     #: ``counts[i][j]``: intake step ``steps[i]``, latest step ``steps[j]``.
     counts: tuple[tuple[Cell, ...], ...]
+    #: The margins as the suppression takes them to be known: how many were on each
+    #: step at intake (row totals) and at the latest occasion (column totals). Not
+    #: shown with the table, but any other table publishing them must hide these too.
+    intake_totals: tuple[Cell, ...]
+    latest_totals: tuple[Cell, ...]
 
 
 def transition_table(
@@ -416,14 +377,17 @@ def transition_table(
     people = Steps.of(observations)
     measured = people.measurable
     grid = np.array([
-        _step_counts(people.latest[measured & (people.intake == step)], steps) for step in steps
+        step_counts(people.latest[measured & (people.intake == step)], steps) for step in steps
     ]).reshape(len(steps), len(steps))
     mask = suppression_mask(grid, threshold)
+
+    def published(counts: np.ndarray, hidden: np.ndarray) -> tuple[Cell, ...]:
+        return tuple(Cell.hidden() if h else Cell(int(c)) for c, h in zip(counts, hidden,
+                                                                           strict=True))
+
     return TransitionTable(
         tuple(steps),
-        tuple(
-            tuple(Cell.hidden() if mask.cells[i, j] else Cell(int(grid[i, j]))
-                  for j in range(len(steps)))
-            for i in range(len(steps))
-        ),
+        tuple(published(grid[i], mask.cells[i]) for i in range(len(steps))),
+        published(grid.sum(axis=1), mask.row_totals),
+        published(grid.sum(axis=0), mask.column_totals),
     )

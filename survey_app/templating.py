@@ -48,6 +48,12 @@ GROUP_LABELS = {
     "not_stated": _l("Not stated"),
     "total": _l("Total"),
 }
+#: When a step distribution was taken (``StepDistribution.moments``).
+MOMENT_LABELS = {
+    "intake": _l("At intake"),
+    "latest": _l("Latest occasion"),
+    "exit": _l("At exit"),
+}
 OCCASION_LABELS = {
     OccasionKind.INTAKE: _l("Intake"),
     OccasionKind.FOLLOWUP: _l("Follow-up"),
@@ -236,6 +242,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         GENDER_LABELS=GENDER_LABELS,
         GROUP_LABELS=GROUP_LABELS,
+        MOMENT_LABELS=MOMENT_LABELS,
         OCCASION_LABELS=OCCASION_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,

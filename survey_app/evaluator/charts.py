@@ -37,19 +37,16 @@ def _group_labels() -> dict[str, str]:
 
 
 def steps_chart(report: EvaluatorReport) -> Drawing:
-    moments = (
-        (_("intake"), report.distribution.shares["intake"]),
-        (_("latest"), report.distribution.shares["latest"]),
-        (_("exit"), report.exit_distribution.shares["latest"]),
-    )
+    distribution = report.distribution
+    moments = {"intake": _("intake"), "latest": _("latest"), "exit": _("exit")}
     bars = [
-        StackedBar(f"{GROUP_LABELS[group]}, {moment}", shares[group])
-        for group in GENDER_GROUPS
-        for moment, shares in moments
+        StackedBar(f"{GROUP_LABELS[group]}, {moments[moment]}", distribution.shares[moment][group])
+        for group in distribution.groups
+        for moment in distribution.moments
     ]
     labels = StackLabels(step=_("Step"), share_axis=_("Share of participants (%)"),
                          hidden=_("Hidden (small groups)"))
-    return partial(stacked_distribution, bars, report.distribution.steps, labels)
+    return partial(stacked_distribution, bars, distribution.steps, labels)
 
 
 def transitions_chart(report: EvaluatorReport) -> Drawing:

@@ -164,7 +164,7 @@ def report_document(report: EvaluatorReport, filters: ReportFilters) -> dict[str
                         }
                         for g in distribution.groups
                     }
-                    for moment in ("intake", "latest")
+                    for moment in distribution.moments
                 },
             },
         },

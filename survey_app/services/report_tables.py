@@ -36,6 +36,7 @@ from survey_app.services.reporting import EvaluatorReport, ReportFilters
 from survey_app.templating import (
     DOMAIN_LABELS,
     GROUP_LABELS,
+    MOMENT_LABELS,
     OCCASION_LABELS,
     OUTCOME_LABELS,
     TARGET_STATUS_LABELS,
@@ -311,22 +312,20 @@ def _attrition(report: EvaluatorReport) -> list[Table]:
 
 
 def _distribution(report: EvaluatorReport) -> Table:
-    moments = {"intake": gettext("At intake"), "latest": gettext("Latest occasion"),
-               "exit": gettext("At exit")}
-    steps = report.distribution.steps
+    distribution = report.distribution
     columns = (
-        _group_column(), Column("moment", gettext("When"), Kind.CATEGORY, moments),
-        *(_percent(f"step_{step}_pct", gettext("Step %(n)s", n=step) + " (%)") for step in steps),
+        _group_column(),
+        Column("moment", gettext("When"), Kind.CATEGORY, _labels(MOMENT_LABELS, MOMENT_LABELS)),
+        *(_percent(f"step_{step}_pct", gettext("Step %(n)s", n=step) + " (%)")
+          for step in distribution.steps),
         _count("n", _l("Number")),
     )
-    rows = []
-    for group in report.distribution.groups:
-        for moment, distribution, key in (("intake", report.distribution, "intake"),
-                                          ("latest", report.distribution, "latest"),
-                                          ("exit", report.exit_distribution, "latest")):
-            rows.append((group, moment,
-                         *(_figure(cell, True) for cell in distribution.shares[key][group]),
-                         _figure(distribution.n[key][group])))
+    rows = [
+        (group, moment, *(_figure(cell, True) for cell in distribution.shares[moment][group]),
+         _figure(distribution.n[moment][group]))
+        for group in distribution.groups
+        for moment in distribution.moments
+    ]
     return Table("step_distribution", gettext("Share on each step"), columns, rows)
 
 

@@ -102,6 +102,7 @@ def domain_change_scores(
 class EvaluatorReport:
     movement: MovementTable
     statistics: MovementStatistics
+    #: At intake and latest among the measured; at exit among those who answered both.
     distribution: StepDistribution
     domains: DomainChangeTable
     attrition: AttritionTable
@@ -124,8 +125,6 @@ class EvaluatorReport:
     by_organisation: MovementBreakdown
     #: Reliable change on the whole self-assessment and on each multi-item domain.
     reliable_change: list[ReliableChangeTable]
-    #: Steps at intake and exit among those who answered both.
-    exit_distribution: StepDistribution
     transitions: TransitionTable
     monthly: MonthlyTable
 
@@ -311,11 +310,10 @@ def analyse(
                                                  threshold),
             by_organisation=movement_breakdown(steps, parts.of_participant, parts.keys, table,
                                                threshold),
-            exit_distribution=distribution_of(completer_steps, ladder, threshold),
             transitions=transition_table(steps, ladder, threshold),
             movement=table,
             statistics=movement_statistics(steps, table, min_n),
-            distribution=distribution_of(steps, ladder, threshold),
+            distribution=distribution_of(steps, ladder, threshold, completer_steps),
             targets=[
                 JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
                                               threshold, min_n))

@@ -131,32 +131,6 @@ def test_unknown_genders_are_refused():
         movement_table([StepObservation(1, "female", 1, 2)], 5)
 
 
-def test_step_distribution_gives_shares_per_group():
-    # Men: 5 on each of the 7 steps at intake, then each one step up (7 stays 7):
-    # latest has 0 on step 1, 5 on steps 2–6, 10 on step 7 of 35.
-    men = [StepObservation(f"m{i}", "man", 1 + i // 5, min(7, 2 + i // 5)) for i in range(35)]
-    women = [StepObservation(f"w{i}", "woman", 1 + i % 7, 1 + i % 7) for i in range(70)]
-    distribution = step_distribution(women + men, range(1, 8), threshold=5)
-
-    assert distribution.n["intake"]["man"].value == 35
-    assert [cell.value for cell in distribution.shares["intake"]["man"]] == [5 / 35] * 7
-    assert [cell.value for cell in distribution.shares["intake"]["woman"]] == [10 / 70] * 7
-    latest = distribution.shares["latest"]["man"]
-    assert latest[6].value == 10 / 35
-    # Step 1 is empty: a cell under 5 is hidden, never shown as 0, and one more cell
-    # goes with it so 100 % minus the rest does not give it away.
-    assert latest[0].suppressed
-    assert sum(cell.suppressed for cell in latest) >= 2
-
-
-def test_a_group_all_on_one_step_is_not_revealed():
-    # Telling that every woman is on step 3 would tell it about each of them.
-    women = [StepObservation(f"w{i}", "woman", 3, 3) for i in range(12)]
-    men = [StepObservation(f"m{i}", "man", 1 + i % 7, 1 + i % 7) for i in range(70)]
-    distribution = step_distribution(women + men, range(1, 8), threshold=5)
-    assert all(cell.suppressed for cell in distribution.shares["intake"]["woman"])
-
-
 def test_no_measurable_participants_gives_an_all_hidden_report():
     nobody = [StepObservation(1, "woman", 3, None), StepObservation(2, "man", None, None)]
     table = movement_table(nobody, 5)
@@ -288,11 +262,3 @@ def test_a_group_whose_size_is_hidden_publishes_no_figure_at_all():
     women = table.row("woman")
     assert women.n.value == 15
     assert women.unchanged.suppressed and women.worse.suppressed and women.mean.suppressed
-
-
-def test_a_step_distribution_hides_the_shares_of_a_group_whose_size_is_hidden():
-    distribution = step_distribution(COMPLEMENTED, range(1, 8), threshold=5)
-    for moment in ("intake", "latest"):
-        if distribution.n[moment]["man"].suppressed:
-            assert all(cell.suppressed for cell in distribution.shares[moment]["man"])
-    assert distribution.n["intake"]["man"].suppressed  # all 30 start on step 3

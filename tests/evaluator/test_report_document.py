@@ -218,6 +218,25 @@ def test_completers_are_those_with_intake_and_exit(app, runner):
     assert document["step_movement"]["groups"]["women"]["n"]["value"] == 30
 
 
+def test_the_step_distribution_is_given_per_group_at_intake_latest_and_exit(app, runner):
+    make_cohorts()
+    distribution = report(runner)["step_movement"]["distribution"]
+    assert set(distribution) == {"steps", "intake", "latest", "exit"}
+    # Intake: women 6 on step 1 and 12 on step 2, men 12 on step 3. Each gender's
+    # cells sit beside zeros, so all are hidden; the total's are not: 6, 12 and 12 of 30.
+    intake = distribution["intake"]
+    assert set(intake) == {"women", "men", "total"}
+    assert intake["total"]["n"]["value"] == 30
+    assert [share["value"] for share in intake["total"]["shares"][:3]] == [
+        6 / 30, 12 / 30, 12 / 30]
+    assert all(share["suppressed"] for share in intake["women"]["shares"])
+    # Latest: 8 + 8 on step 3, 4 + 6 + 4 on step 4.
+    latest_total = distribution["latest"]["total"]["shares"]
+    assert [share["value"] for share in latest_total[2:4]] == [16 / 30, 14 / 30]
+    # Nobody has exited: nothing at exit, not even how many.
+    assert all(figure["suppressed"] for figure in figures(distribution["exit"]))
+
+
 def test_a_questionnaire_version_filter_counts_only_answers_on_it(app, runner):
     make_cohorts()  # every answer on the latest version
     latest = app.extensions["questionnaires"].latest("stegvis").definition.version

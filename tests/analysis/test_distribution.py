@@ -1,0 +1,113 @@
+"""Where participants stand on the ladder, per group and moment, worked out by hand."""
+
+from __future__ import annotations
+
+from analysis import StepObservation, step_distribution
+from analysis.groups import shares_by_group
+from analysis.movement import transition_table
+from tests.analysis.test_movement import COMPLEMENTED, observations
+
+STEPS = range(1, 8)
+
+
+def values(cells) -> list[float | None]:
+    return [cell.value for cell in cells]
+
+
+def test_step_distribution_gives_shares_per_group():
+    # Men: 5 on each of the 7 steps at intake, then each one step up (7 stays 7):
+    # latest has 0 on step 1, 5 on steps 2–6, 10 on step 7 of 35.
+    men = [StepObservation(f"m{i}", "man", 1 + i // 5, min(7, 2 + i // 5)) for i in range(35)]
+    women = [StepObservation(f"w{i}", "woman", 1 + i % 7, 1 + i % 7) for i in range(70)]
+    distribution = step_distribution(women + men, STEPS, threshold=5)
+
+    assert distribution.n["intake"]["man"].value == 35
+    assert values(distribution.shares["intake"]["man"]) == [5 / 35] * 7
+    assert values(distribution.shares["intake"]["woman"]) == [10 / 70] * 7
+    latest = distribution.shares["latest"]["man"]
+    assert latest[6].value == 10 / 35
+    # Step 1 is empty: a cell under 5 is hidden, never shown as 0, and one more cell
+    # goes with it so 100 % minus the rest does not give it away.
+    assert latest[0].suppressed
+    assert sum(cell.suppressed for cell in latest) >= 2
+
+
+# Women 10, men 12 and other 10, each half on step 2 and half on step 3 at intake,
+# then each one step up. Nobody's gender is not stated.
+SPREAD = (
+    observations("woman", [(2, 3)] * 5 + [(3, 4)] * 5)
+    + observations("man", [(2, 3)] * 6 + [(3, 4)] * 6)
+    + observations("other", [(2, 3)] * 5 + [(3, 4)] * 5)
+)
+
+
+def test_the_total_counts_everyone_and_a_large_other_group_is_shown():
+    distribution = step_distribution(SPREAD, STEPS, threshold=5)
+    assert distribution.groups == ("woman", "man", "other", "total")
+    assert distribution.moments == ("intake", "latest")
+    # Total at intake: 5 + 6 + 5 = 16 of 32 on step 2, 16 on step 3. Empty steps are
+    # shown as hidden, never as 0.
+    assert distribution.n["intake"]["total"].value == 32
+    assert values(distribution.shares["intake"]["total"]) == [None, 0.5, 0.5, *[None] * 4]
+    assert values(distribution.shares["latest"]["total"]) == [None, None, 0.5, 0.5, *[None] * 3]
+    assert distribution.n["latest"]["other"].value == 10
+    assert values(distribution.shares["latest"]["other"])[2:4] == [0.5, 0.5]
+
+
+def test_at_exit_only_those_who_answered_at_exit_count():
+    # The same people; at exit only 5 women (from step 2 to step 4) and 6 men (from 3
+    # to 5) answered. The other group is not there: hidden at exit, shown before.
+    completers = (observations("woman", [(2, 4)] * 5, start=100)
+                  + observations("man", [(3, 5)] * 6, start=100))
+    distribution = step_distribution(SPREAD, STEPS, threshold=5, completers=completers)
+    assert distribution.moments == ("intake", "latest", "exit")
+    exit_shares = distribution.shares["exit"]
+    # Each gender on one step of its own: every woman at exit on step 4 is not told.
+    assert all(cell.suppressed for cell in exit_shares["woman"])
+    assert distribution.n["exit"]["woman"].value == 5
+    # In total 5 of 11 on step 4 and 6 of 11 on step 5.
+    assert distribution.n["exit"]["total"].value == 11
+    assert values(exit_shares["total"])[3:5] == [5 / 11, 6 / 11]
+    assert distribution.n["exit"]["other"].suppressed
+    assert all(cell.suppressed for cell in exit_shares["other"])
+    # The earlier moments are those of everyone measured, as without completers.
+    assert distribution.n["intake"]["total"].value == 32
+
+
+def test_the_total_hides_what_the_transition_table_hides():
+    # On steps 1, 2 and 3 at intake: women 1, 11, 2; men 2, 3, 3; other 0, 1, 2.
+    people = (
+        observations("woman", [(1, 3)] + [(2, 2)] * 5 + [(2, 3)] * 6 + [(3, 3)] * 2)
+        + observations("man", [(1, 3)] * 2 + [(2, 1), (2, 2), (2, 3)] + [(3, 3)] * 3)
+        + observations("other", [(2, 3)] + [(3, 3)] * 2)
+    )
+    # Suppressed alone, the distribution at intake would hide every group's cells and
+    # the men's size, but show the total's 15 of 25 on step 2.
+    alone = shares_by_group({"woman": [1, 11, 2], "man": [2, 3, 3], "other": [0, 1, 2]},
+                            3, threshold=5)
+    assert values(alone[-1].shares) == [None, 15 / 25, None]
+    # The transition table hides all its cells and margins, the 15 on step 2 at intake
+    # among them, and its suppression takes them as unknown to a reader.
+    transitions = transition_table(people, [1, 2, 3], threshold=5)
+    assert all(cell.suppressed for cell in transitions.intake_totals)
+    distribution = step_distribution(people, [1, 2, 3], threshold=5)
+    assert all(cell.suppressed for cell in distribution.shares["intake"]["total"])
+    assert distribution.n["intake"]["total"].value == 25
+
+
+def test_a_group_all_on_one_step_is_not_revealed():
+    # Telling that every woman is on step 3 would tell it about each of them.
+    women = [StepObservation(f"w{i}", "woman", 3, 3) for i in range(12)]
+    men = [StepObservation(f"m{i}", "man", 1 + i % 7, 1 + i % 7) for i in range(70)]
+    distribution = step_distribution(women + men, STEPS, threshold=5)
+    assert all(cell.suppressed for cell in distribution.shares["intake"]["woman"])
+
+
+def test_a_step_distribution_hides_the_shares_of_a_group_whose_size_is_hidden():
+    distribution = step_distribution(COMPLEMENTED, STEPS, threshold=5)
+    for moment in ("intake", "latest"):
+        if distribution.n[moment]["man"].suppressed:
+            assert all(cell.suppressed for cell in distribution.shares[moment]["man"])
+    assert distribution.n["intake"]["man"].suppressed  # all 30 start on step 3
+    # The one participant of another gender is never a group of their own.
+    assert "other" not in distribution.groups
