@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks
+from analysis.movement import GENDERS, TOTAL, gender_masks, shown_groups
 from analysis.suppression import Cell, suppressed_column, suppression_mask
 
 STAGES = ("enrolled", "intake", "followup", "exit")
@@ -79,7 +79,6 @@ def attrition_table(
     progress: Progress | Iterable[ParticipantProgress], threshold: int
 ) -> AttritionTable:
     people = Progress.of(progress)
-    shown = (*ALWAYS_SHOWN, TOTAL)
     answered, due = people.answered, people.due
     of_gender = gender_masks(people.gender)
 
@@ -90,16 +89,20 @@ def attrition_table(
         groups, total = suppressed_column(
             [int((reached & of_gender[g]).sum()) for g in GENDERS], threshold
         )
-        cells = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
-        counts[stage] = {group: cells[group] for group in shown}
+        counts[stage] = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
 
     rates = {}
     for kind in OCCASION_KINDS:
-        cells = dict(zip(
+        rates[kind] = dict(zip(
             (*GENDERS, TOTAL),
             _rates([int(answered[kind][of_gender[g]].sum()) for g in GENDERS],
                    [int(due[kind][of_gender[g]].sum()) for g in GENDERS], threshold),
             strict=True,
         ))
-        rates[kind] = {group: cells[group] for group in shown}
-    return AttritionTable(shown, counts, rates)
+    # A group is given where how many of it enrolled is shown.
+    shown = shown_groups(lambda g: not counts["enrolled"][g].suppressed)
+    return AttritionTable(
+        shown,
+        {stage: {g: cells[g] for g in shown} for stage, cells in counts.items()},
+        {kind: {g: cells[g] for g in shown} for kind, cells in rates.items()},
+    )

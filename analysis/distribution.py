@@ -11,9 +11,9 @@ import numpy as np
 from analysis.groups import GroupShares, shares_by_group
 from analysis.movement import (
     GENDERS,
-    TOTAL,
     StepObservation,
     Steps,
+    shown_groups,
     step_counts,
     transition_table,
 )
@@ -62,7 +62,7 @@ def step_distribution(
                  for row in _on_each_step(who, values, steps, threshold, margins)}
         for moment, (who, values, margins) in moments.items()
     }
-    groups = tuple(g for g in (*GENDERS, TOTAL) if any(g in rows for rows in shown.values()))
+    groups = shown_groups(lambda g: any(g in rows for rows in shown.values()))
     nowhere = tuple(Cell.hidden() for _ in steps)
     return StepDistribution(
         tuple(steps), groups,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks
+from analysis.movement import GENDERS, TOTAL, gender_masks, shown_groups
 from analysis.statistics import MIN_N_FOR_TESTS, PairedChange, holm, paired_changes
 from analysis.suppression import Cell, fully_published, suppression_mask
 
@@ -110,30 +110,35 @@ def domain_change_table(
     observations: DomainScores | Iterable[DomainObservation], threshold: int,
     min_n: int = MIN_N_FOR_TESTS,
 ) -> DomainChangeTable:
-    """Change per domain for women, men and in total, with Holm-adjusted p-values.
+    """Change per domain for women, men, other groups where shown, and in total, with
+    Holm-adjusted p-values.
 
     Holm runs over the domains whose statistics a group shows: an adjusted p-value
     built on a withheld one would carry it.
     """
     scores = DomainScores.of(observations)
     change = scores.after - scores.before
-    groups = (*ALWAYS_SHOWN, TOTAL)
-    sizes: dict[str, dict[str, Cell]] = {}
-    published: dict[tuple[str, str], np.ndarray] = {}
-    withheld: dict[tuple[str, str], PairedChange] = {}
     of_gender = gender_masks(scores.gender)
+    values: dict[str, dict[str, np.ndarray]] = {}
+    sizes: dict[str, dict[str, Cell]] = {}
+    counts_known: dict[str, dict[str, bool]] = {}
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
         if not changed.any():
             continue
-        values = {g: change[changed & of_gender[g], column] for g in GENDERS}
-        values[TOTAL] = change[changed, column]
-        sizes[domain], counts_known = _published_directions(values, threshold)
+        values[domain] = {g: change[changed & of_gender[g], column] for g in GENDERS}
+        values[domain][TOTAL] = change[changed, column]
+        sizes[domain], counts_known[domain] = _published_directions(values[domain], threshold)
+    groups = shown_groups(lambda g: any(not n[g].suppressed for n in sizes.values()))
+
+    published: dict[tuple[str, str], np.ndarray] = {}
+    withheld: dict[tuple[str, str], PairedChange] = {}
+    for domain, domain_values in values.items():
         for group in groups:
-            if counts_known[group]:
-                published[(domain, group)] = values[group]
+            if counts_known[domain][group]:
+                published[(domain, group)] = domain_values[group]
             elif not sizes[domain][group].suppressed:
-                withheld[(domain, group)] = PairedChange.withheld(int(values[group].size))
+                withheld[(domain, group)] = PairedChange.withheld(int(domain_values[group].size))
     changes = paired_changes(published, min_n) | withheld
     rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {
         domain: {group: (n[group], changes.get((domain, group))) for group in groups}

@@ -6,7 +6,7 @@ without both are "not measurable" and excluded from the figures.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,6 +29,13 @@ GENDERS = (WOMAN, MAN, OTHER, NOT_STATED)
 #: Women and men are always reported; the other groups only when they can be.
 ALWAYS_SHOWN = (WOMAN, MAN)
 OUTCOMES = ("improved", "unchanged", "worse")
+
+
+def shown_groups(size_shown: Callable[[str], bool]) -> tuple[str, ...]:
+    """The groups a table gives: women and men, each other gender where ``size_shown``
+    says its size is shown somewhere in the table, and the total."""
+    others = (g for g in GENDERS if g not in ALWAYS_SHOWN and size_shown(g))
+    return (*ALWAYS_SHOWN, *others, TOTAL)
 
 
 def gender_masks(genders: np.ndarray) -> dict[str, np.ndarray]:

@@ -35,6 +35,24 @@ def test_stages_by_gender_by_hand():
     assert value["exit"] == {"woman": None, "man": None, "total": None}
 
 
+def test_another_gender_is_a_group_of_its_own_where_its_size_is_shown():
+    progress = (people("woman", 12, intake=10, followup=6, exit_=0)
+                + people("man", 8, intake=8, followup=5, exit_=0)
+                + people("other", 6, intake=6, followup=0, exit_=0))
+    table = attrition_table(progress, threshold=5)
+    assert table.groups == ("woman", "man", "other", "total")
+    # Enrolled 12, 8, 6 of 26 and at intake 10, 8, 6 of 24: nothing small.
+    assert table.counts["enrolled"]["other"].value == 6
+    assert table.counts["intake"]["other"].value == 6
+    # Follow-up: nobody of the 6. A zero is never shown as 0, but with nobody to
+    # protect it hides nothing else: women 6, men 5, total 11.
+    assert table.counts["followup"]["other"].suppressed
+    assert [table.counts["followup"][g].value for g in ("woman", "man", "total")] == [6, 5, 11]
+    # Not stated: nobody, so no group; in test_stages_by_gender_by_hand the single
+    # "other" is no group either.
+    assert "not_stated" not in table.groups
+
+
 def rated(gender: str, due: int, answered: int) -> list:
     return [
         ParticipantProgress(gender, answered={"intake": int(i < answered)}, due={"intake": 1})

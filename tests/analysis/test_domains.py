@@ -65,6 +65,22 @@ def test_change_per_domain_with_holm_across_domains():
     assert sorted(expected) == pytest.approx([2 * small, max(2 * small, large)])
 
 
+def test_another_gender_is_a_group_of_its_own_where_its_size_is_shown():
+    level = [0.5] * 5 + [0.0] * 5 + [-0.5] * 5
+    data = influence_and_health((level, level), (level, level))
+    # Other: five up, five level, five down in influence; two in health, hidden.
+    data += observations("influence", "other", level) + observations("health", "other", [1, 0])
+    table = domain_change_table(data, threshold=5)
+    assert table.groups == ("woman", "man", "other", "total")
+    influence = table.rows["influence"]["other"]
+    assert influence.n.value == 15
+    assert influence.change == paired_change(level)
+    assert table.rows["health"]["other"].n.suppressed
+    assert table.rows["health"]["other"].change is None
+    # Holm for the other group runs over its one shown domain: nothing to adjust.
+    assert influence.adjusted_p == pytest.approx(paired_change(level).wilcoxon.p_value)
+
+
 def test_statistics_that_would_give_a_hidden_count_back_are_withheld():
     # Twelve women: 6 up, 4 unchanged, 2 down. The 2 and the 4 are hidden, yet the
     # sign test would say 6 up of 8 that changed, and with moves of ±1 the mean of
