@@ -4,7 +4,7 @@ and at exit, per gender group and in total."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,7 +48,8 @@ def step_distribution(
     Each moment is one table, groups by steps, suppressed with its totals. At intake
     and at the latest occasion the total's counts are also the margins of the
     transition table (``transition_table``), whose suppression takes as known only
-    those it leaves shown: a total's share is shown only where both tables show it.
+    those it leaves shown: those it hides are hidden here too, and the groups' counts
+    beside them are hidden so far as is needed for them not to give them away.
     """
     people = Steps.of(observations)
     transitions = transition_table(people, steps, threshold)
@@ -77,13 +78,9 @@ def _on_each_step(
     people: Steps, values: np.ndarray, steps: Sequence[int], threshold: int,
     margins: tuple[Cell, ...] | None,
 ) -> tuple[GroupShares, ...]:
-    """The groups' shares on each step; the total's hidden too where ``margins`` are."""
+    """The groups' shares on each step, hiding and protecting the totals ``margins``
+    hides."""
     measured = people.measurable
     counts = {g: step_counts(values[measured & people.of_gender[g]], steps) for g in GENDERS}
-    *groups, total = shares_by_group(counts, len(steps), threshold)
-    if margins is not None:
-        total = replace(total, shares=tuple(
-            Cell.hidden() if margin.suppressed else share
-            for share, margin in zip(total.shares, margins, strict=True)
-        ))
-    return (*groups, total)
+    hidden = None if margins is None else [margin.suppressed for margin in margins]
+    return shares_by_group(counts, len(steps), threshold, hidden_totals=hidden)

@@ -95,6 +95,31 @@ def test_the_total_hides_what_the_transition_table_hides():
     assert distribution.n["intake"]["total"].value == 25
 
 
+def test_the_groups_do_not_give_away_a_total_the_transition_table_hides():
+    # Intake step × latest step: step 1 to 1 ×9 (women), 1 to 3 ×5 (men); step 2 (five
+    # women, five men) to 1 ×2, to 2 ×3, to 3 ×5; step 3 to 3 ×10 (six women, four men).
+    people = (
+        observations("woman", [(1, 1)] * 9 + [(2, 1)] * 2 + [(2, 2)] * 3 + [(3, 3)] * 6)
+        + observations("man", [(1, 3)] * 5 + [(2, 3)] * 5 + [(3, 3)] * 4)
+    )
+    # The transition table hides how many were on steps 2 and 3 at intake, 10 each.
+    transitions = transition_table(people, [1, 2, 3], threshold=5)
+    assert [cell.value for cell in transitions.intake_totals] == [14, None, None]
+    # Suppressed alone, the distribution would show the women's 5 of 20 and the men's
+    # 5 of 14 on step 2 (it hides only the men's 4 and the cells beside it): 10.
+    alone = shares_by_group({"woman": [9, 5, 6], "man": [5, 5, 4]}, 3, threshold=5)
+    assert [values(row.shares)[1] for row in alone] == [5 / 20, 5 / 14, 10 / 34]
+    distribution = step_distribution(people, [1, 2, 3], threshold=5)
+    intake = {group: values(distribution.shares["intake"][group])
+              for group in ("woman", "man", "total")}
+    # Now the women's 5 on step 2 goes too, and their 6 on step 3 comes back. Shown:
+    # women 20 with 6 on step 3, men 14 with 5 on step 2, 14 on step 1 in all. So the
+    # women have w on step 1 and 14 − w on step 2, the men 14 − w on step 1 and w − 5
+    # on step 3: step 2 holds 19 − w, anything from 5 to 14, as w runs from 5 to 14.
+    assert intake == {"woman": [None, None, 6 / 20], "man": [None, 5 / 14, None],
+                      "total": [14 / 34, None, None]}
+
+
 def test_a_group_all_on_one_step_is_not_revealed():
     # Telling that every woman is on step 3 would tell it about each of them.
     women = [StepObservation(f"w{i}", "woman", 3, 3) for i in range(12)]

@@ -105,6 +105,30 @@ def test_without_whole_rows_a_large_group_keeps_most_of_its_row():
     assert not mask.row_totals[:2].any()
 
 
+def test_a_total_another_table_hides_is_hidden_and_protected():
+    # Nothing is small. Told that column 1's total (10) is hidden elsewhere, the table
+    # hides it; 5 + 5 above it would give it back, and so, with the grand total,
+    # would column 2's 13: each must go too.
+    table = [[5, 6], [5, 7]]
+    mask = suppression_mask(table, threshold=5, hidden_column_totals=[True, False])
+    assert mask.column_totals.tolist() == [True, True]
+    low, high = possible_counts(table, mask, 2, 0)
+    assert low < 10 < high
+    assert not suppression_mask(table, threshold=5).column_totals.any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(table=tables, threshold=st.integers(3, 10), data=st.data())
+def test_no_total_hidden_elsewhere_can_be_worked_out(table, threshold, data):
+    hidden_elsewhere = np.array(data.draw(st.lists(
+        st.booleans(), min_size=table.shape[1], max_size=table.shape[1])))
+    mask = suppression_mask(table, threshold, hidden_column_totals=hidden_elsewhere)
+    for column in np.flatnonzero(hidden_elsewhere & (table.sum(axis=0) > 0)):
+        assert mask.column_totals[column]
+        low, high = possible_counts(table, mask, table.shape[0], column)
+        assert high is None or low < high, (table, hidden_elsewhere, column)
+
+
 def with_margins(table: np.ndarray) -> np.ndarray:
     """The table with its row totals as an extra column, column totals as an extra row."""
     rows, columns = table.shape
