@@ -13,6 +13,7 @@ from analysis.movement import (
     GENDERS,
     StepObservation,
     Steps,
+    TransitionTable,
     shown_groups,
     step_counts,
     transition_table,
@@ -41,37 +42,65 @@ def step_distribution(
     observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int,
     completers: Steps | Iterable[StepObservation] | None = None,
 ) -> StepDistribution:
+    """The distribution of ``step_tables``."""
+    return step_tables(observations, steps, threshold, completers).distribution
+
+
+@dataclass(frozen=True)
+class StepTables:
+    distribution: StepDistribution
+    transitions: TransitionTable
+
+
+def step_tables(
+    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int,
+    completers: Steps | Iterable[StepObservation] | None = None,
+) -> StepTables:
     """Shares on each step at intake and at the latest occasion, among the participants
     whose movement is measured; with ``completers`` (their step at exit as the later
-    one), also at exit, among those with a step at intake and at exit.
+    one), also at exit, among those with a step at intake and at exit. And the
+    transition table, intake step × latest step.
 
-    Each moment is one table, groups by steps, suppressed with its totals. At intake
-    and at the latest occasion the total's counts are also the margins of the
-    transition table (``transition_table``), whose suppression takes as known only
-    those it leaves shown: those it hides are hidden here too, and the groups' counts
-    beside them are hidden so far as is needed for them not to give them away.
+    Each is suppressed as a table with its totals, and they share totals: how many
+    were on each step at intake and at the latest occasion are the distribution's
+    column totals and the transition table's margins. A total one of them hides must
+    not be shown or worked out in the other, so each is suppressed again with the
+    totals the other hides as hidden, until both hide the same.
     """
     people = Steps.of(observations)
-    transitions = transition_table(people, steps, threshold)
-    moments = {"intake": (people, people.intake, transitions.intake_totals),
-               "latest": (people, people.latest, transitions.latest_totals)}
+    hidden_intake = hidden_latest = np.zeros(len(steps), dtype=bool)
+    while True:
+        transitions = transition_table(people, steps, threshold, hidden_intake, hidden_latest)
+        at_intake = _on_each_step(people, people.intake, steps, threshold,
+                                  transitions.intake_totals)
+        at_latest = _on_each_step(people, people.latest, steps, threshold,
+                                  transitions.latest_totals)
+        more_intake = hidden_intake | _hidden_totals(at_intake)
+        more_latest = hidden_latest | _hidden_totals(at_latest)
+        if (more_intake == hidden_intake).all() and (more_latest == hidden_latest).all():
+            break
+        hidden_intake, hidden_latest = more_intake, more_latest
+
+    shown = {"intake": at_intake, "latest": at_latest}
     if completers is not None:
         finished = Steps.of(completers)
-        moments["exit"] = (finished, finished.latest, None)
-    shown = {
-        moment: {row.group: row
-                 for row in _on_each_step(who, values, steps, threshold, margins)}
-        for moment, (who, values, margins) in moments.items()
-    }
-    groups = shown_groups(lambda g: any(g in rows for rows in shown.values()))
+        shown["exit"] = _on_each_step(finished, finished.latest, steps, threshold, None)
+    rows = {moment: {row.group: row for row in groups} for moment, groups in shown.items()}
+    groups = shown_groups(lambda g: any(g in by_group for by_group in rows.values()))
     nowhere = tuple(Cell.hidden() for _ in steps)
-    return StepDistribution(
+    distribution = StepDistribution(
         tuple(steps), groups,
-        shares={moment: {g: rows[g].shares if g in rows else nowhere for g in groups}
-                for moment, rows in shown.items()},
-        n={moment: {g: rows[g].n if g in rows else Cell.hidden() for g in groups}
-           for moment, rows in shown.items()},
+        shares={moment: {g: by_group[g].shares if g in by_group else nowhere for g in groups}
+                for moment, by_group in rows.items()},
+        n={moment: {g: by_group[g].n if g in by_group else Cell.hidden() for g in groups}
+           for moment, by_group in rows.items()},
     )
+    return StepTables(distribution, transitions)
+
+
+def _hidden_totals(groups: tuple[GroupShares, ...]) -> np.ndarray:
+    """Which steps' totals a distribution hides: where the total's share is hidden."""
+    return np.array([share.suppressed for share in groups[-1].shares], dtype=bool)
 
 
 def _on_each_step(

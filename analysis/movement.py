@@ -378,15 +378,19 @@ class TransitionTable:
 
 
 def transition_table(
-    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int
+    observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int,
+    hidden_intake_totals: Sequence[bool] | None = None,
+    hidden_latest_totals: Sequence[bool] | None = None,
 ) -> TransitionTable:
-    """Intake step × latest step, suppressed as a table with its row and column totals."""
+    """Intake step × latest step, suppressed as a table with its row and column totals;
+    the hidden totals are margins another table hides (see ``suppression_mask``)."""
     people = Steps.of(observations)
     measured = people.measurable
     grid = np.array([
         step_counts(people.latest[measured & (people.intake == step)], steps) for step in steps
     ]).reshape(len(steps), len(steps))
-    mask = suppression_mask(grid, threshold)
+    mask = suppression_mask(grid, threshold, hidden_row_totals=hidden_intake_totals,
+                            hidden_column_totals=hidden_latest_totals)
 
     def published(counts: np.ndarray, hidden: np.ndarray) -> tuple[Cell, ...]:
         return tuple(Cell.hidden() if h else Cell(int(c)) for c, h in zip(counts, hidden,

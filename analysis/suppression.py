@@ -28,7 +28,7 @@ hidden, though the published totals tell anyone that the step is empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -81,7 +81,8 @@ def check_threshold(threshold: int) -> int:
 
 def suppression_mask(
     counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False,
-    hidden_column_totals: np.ndarray | None = None,
+    hidden_row_totals: Sequence[bool] | None = None,
+    hidden_column_totals: Sequence[bool] | None = None,
 ) -> SuppressionMask:
     """Decide which cells, row totals, column totals and grand total to hide.
 
@@ -90,27 +91,30 @@ def suppression_mask(
     rows broken already. Elsewhere it would hide more than needed: in a table of
     many columns one group could lose its whole row to spare another a cell or two.
 
-    ``hidden_column_totals`` marks column totals that another table hides, as margins
-    it shares with this one: they are hidden here too, and protected like every
-    hidden cell, so that this table's cells cannot give them away.
+    ``hidden_row_totals`` and ``hidden_column_totals`` mark totals that another table
+    hides, as margins it shares with this one: they are hidden here too, and
+    protected like every hidden cell, so that this table's cells cannot give them away.
     """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
         raise ValueError("counts must be a two-dimensional table")
-    forced = (np.zeros(table.shape[1], dtype=bool) if hidden_column_totals is None
-              else np.asarray(hidden_column_totals, dtype=bool))
+    forced_rows, forced_columns = (
+        np.zeros(size, dtype=bool) if flags is None else np.asarray(flags, dtype=bool)
+        for flags, size in ((hidden_row_totals, table.shape[0]),
+                            (hidden_column_totals, table.shape[1]))
+    )
     used_rows = np.flatnonzero(table.sum(axis=1) > 0)
     used_columns = np.flatnonzero(table.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
-        return _mask(table, threshold, whole_rows, forced)
+        return _mask(table, threshold, whole_rows, forced_rows, forced_columns)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
     if used_rows.size == 0:
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
     inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows,
-                  forced[used_columns])
+                  forced_rows[used_rows], forced_columns[used_columns])
     cells[np.ix_(used_rows, used_columns)] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
@@ -118,7 +122,7 @@ def suppression_mask(
 
 
 def _mask(table: np.ndarray, threshold: int, whole_rows: bool,
-          hidden_column_totals: np.ndarray) -> SuppressionMask:
+          hidden_row_totals: np.ndarray, hidden_column_totals: np.ndarray) -> SuppressionMask:
     """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
     # Lay the table out with its margins so every line is handled the same way:
@@ -129,6 +133,7 @@ def _mask(table: np.ndarray, threshold: int, whole_rows: bool,
     full[rows, :columns] = table.sum(axis=0)
     full[rows, columns] = table.sum()
     hidden = full < threshold
+    hidden[:rows, columns] |= hidden_row_totals
     hidden[rows, :columns] |= hidden_column_totals
     cost = partial(_complement_cost, full, hidden, whole_rows)
 

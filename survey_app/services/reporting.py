@@ -12,9 +12,9 @@ from flask import current_app
 from threadpoolctl import threadpool_limits
 
 from analysis import MovementTable, StepDistribution, bootstrap, movement_table
-from analysis import step_distribution as distribution_of
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
+from analysis.distribution import step_tables
 from analysis.domains import DomainChangeTable, DomainScores, domain_change_table
 from analysis.monthly import Events, MonthlyTable, monthly_table, months_between
 from analysis.movement import (
@@ -25,7 +25,6 @@ from analysis.movement import (
     improved_share_difference,
     movement_breakdown,
     movement_statistics,
-    transition_table,
 )
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
@@ -297,6 +296,7 @@ def analyse(
         parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
         ladder = ladder_steps(catalogue)
+        ladder_tables = step_tables(steps, ladder, threshold, completer_steps)
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(
@@ -310,10 +310,10 @@ def analyse(
                                                  threshold),
             by_organisation=movement_breakdown(steps, parts.of_participant, parts.keys, table,
                                                threshold),
-            transitions=transition_table(steps, ladder, threshold),
+            transitions=ladder_tables.transitions,
             movement=table,
             statistics=movement_statistics(steps, table, min_n),
-            distribution=distribution_of(steps, ladder, threshold, completer_steps),
+            distribution=ladder_tables.distribution,
             targets=[
                 JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
                                               threshold, min_n))

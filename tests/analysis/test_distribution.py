@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analysis import StepObservation, step_distribution
+from analysis.distribution import step_tables
 from analysis.groups import shares_by_group
 from analysis.movement import transition_table
 from tests.analysis.test_movement import COMPLEMENTED, observations
@@ -118,6 +122,43 @@ def test_the_groups_do_not_give_away_a_total_the_transition_table_hides():
     # on step 3: step 2 holds 19 − w, anything from 5 to 14, as w runs from 5 to 14.
     assert intake == {"woman": [None, None, 6 / 20], "man": [None, 5 / 14, None],
                       "total": [14 / 34, None, None]}
+
+
+def test_the_transition_table_hides_what_the_distribution_must_hide():
+    people = (
+        observations("woman", [(1, 1)] + [(1, 2)] * 4 + [(2, 1)] * 2 + [(2, 2)] + [(2, 3)] * 4
+                     + [(3, 1)] * 3 + [(3, 2), (3, 3)])
+        + observations("man", [(1, 1)] + [(1, 2)] * 4 + [(1, 3), (2, 1)] + [(2, 2)] * 4
+                       + [(3, 1), (3, 2)] + [(3, 3)] * 3)
+        + observations("other", [(2, 3)])
+    )
+    # Alone, the transition table would leave its margins known: 11, 13 and 10 at intake.
+    alone = transition_table(people, [1, 2, 3], threshold=5)
+    assert [cell.value for cell in alone.intake_totals] == [11, 13, 10]
+    # The distribution at intake (women 5 7 5, men 6 5 5, other 0 1 0) must hide the
+    # totals of steps 1 and 3 to protect the other's 1 and what it takes with it; so the
+    # transition table, suppressed again, hides them too.
+    tables = step_tables(people, [1, 2, 3], threshold=5)
+    assert [cell.value for cell in tables.transitions.intake_totals] == [None, 13, None]
+    assert values(tables.distribution.shares["intake"]["total"]) == [None, 13 / 34, None]
+
+
+people_on_steps = st.lists(
+    st.tuples(st.sampled_from(["woman", "man", "other"]), st.integers(1, 4), st.integers(1, 4)),
+    min_size=1, max_size=60,
+).map(lambda rows: [StepObservation(i, g, intake, latest)
+                    for i, (g, intake, latest) in enumerate(rows)])
+
+
+@settings(max_examples=80, deadline=None)
+@given(people=people_on_steps, threshold=st.integers(3, 6))
+def test_the_distribution_and_the_transition_table_hide_the_same_totals(people, threshold):
+    tables = step_tables(people, [1, 2, 3, 4], threshold)
+    total = tables.distribution.shares
+    for moment, margins in (("intake", tables.transitions.intake_totals),
+                            ("latest", tables.transitions.latest_totals)):
+        hidden_here = [share.suppressed for share in total[moment]["total"]]
+        assert hidden_here == [margin.suppressed for margin in margins], moment
 
 
 def test_a_group_all_on_one_step_is_not_revealed():
