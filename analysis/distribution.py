@@ -3,22 +3,29 @@ and at exit, per gender group and in total."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
-from analysis.groups import GroupShares, shares_by_group
+from analysis.groups import GroupShares, HiddenMargins, shares_by_group
 from analysis.movement import (
     GENDERS,
+    NOTHING_SHARED_HIDDEN,
+    MovementTable,
+    SharedTotals,
     StepObservation,
     Steps,
     TransitionTable,
+    movement_table,
     shown_groups,
     step_counts,
     transition_table,
 )
 from analysis.suppression import Cell
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,43 +55,63 @@ def step_distribution(
 
 @dataclass(frozen=True)
 class StepTables:
+    """The tables of where participants stand and how far they moved, which share
+    totals and are suppressed together (see ``SharedTotals``)."""
+
+    movement: MovementTable
     distribution: StepDistribution
     transitions: TransitionTable
+    #: Intake to exit, for the completers; None without them.
+    completers: MovementTable | None
 
 
 def step_tables(
     observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int,
     completers: Steps | Iterable[StepObservation] | None = None,
 ) -> StepTables:
-    """Shares on each step at intake and at the latest occasion, among the participants
-    whose movement is measured; with ``completers`` (their step at exit as the later
-    one), also at exit, among those with a step at intake and at exit. And the
-    transition table, intake step × latest step.
+    """The movement table, the step distribution and the transition table; with
+    ``completers`` (their step at exit as the later one), the movement from intake to
+    exit and the distribution at exit too.
 
-    Each is suppressed as a table with its totals, and they share totals: how many
-    were on each step at intake and at the latest occasion are the distribution's
-    column totals and the transition table's margins. A total one of them hides must
-    not be shown or worked out in the other, so each is suppressed again with the
-    totals the other hides as hidden, until both hide the same.
+    The distribution gives shares on each step at intake and at the latest occasion
+    among the participants whose movement is measured, and at exit among those with a
+    step at intake and at exit. Each table is suppressed with its own totals; the
+    totals they share (see ``SharedTotals``) are then hidden in all of them wherever
+    one hides them, and the tables suppressed again, until none hides another.
     """
     people = Steps.of(observations)
-    hidden_intake = hidden_latest = np.zeros(len(steps), dtype=bool)
-    while True:
-        transitions = transition_table(people, steps, threshold, hidden_intake, hidden_latest)
-        at_intake = _on_each_step(people, people.intake, steps, threshold,
-                                  transitions.intake_totals)
-        at_latest = _on_each_step(people, people.latest, steps, threshold,
-                                  transitions.latest_totals)
-        more_intake = hidden_intake | _hidden_totals(at_intake)
-        more_latest = hidden_latest | _hidden_totals(at_latest)
-        if (more_intake == hidden_intake).all() and (more_latest == hidden_latest).all():
-            break
-        hidden_intake, hidden_latest = more_intake, more_latest
 
+    def measured(hidden: SharedTotals) -> tuple[
+        tuple[MovementTable, tuple[GroupShares, ...], tuple[GroupShares, ...], TransitionTable],
+        SharedTotals,
+    ]:
+        movement = movement_table(people, threshold, hidden)
+        at_intake = _on_each_step(people, people.intake, steps, threshold, hidden,
+                                  hidden.intake_steps)
+        at_latest = _on_each_step(people, people.latest, steps, threshold, hidden,
+                                  hidden.latest_steps)
+        transitions = transition_table(people, steps, threshold, hidden)
+        found = (movement.hidden_totals | transitions.hidden_totals
+                 | _hidden_totals(at_intake, steps, "intake")
+                 | _hidden_totals(at_latest, steps, "latest"))
+        return (movement, at_intake, at_latest, transitions), found
+
+    movement, at_intake, at_latest, transitions = _suppressed_together(measured)
     shown = {"intake": at_intake, "latest": at_latest}
+    completers_table = None
     if completers is not None:
         finished = Steps.of(completers)
-        shown["exit"] = _on_each_step(finished, finished.latest, steps, threshold, None)
+
+        def completed(hidden: SharedTotals) -> tuple[
+            tuple[MovementTable, tuple[GroupShares, ...]], SharedTotals
+        ]:
+            table = movement_table(finished, threshold, hidden)
+            at_exit = _on_each_step(finished, finished.latest, steps, threshold, hidden,
+                                    frozenset())
+            return (table, at_exit), table.hidden_totals | _hidden_totals(at_exit, steps)
+
+        completers_table, shown["exit"] = _suppressed_together(completed)
+
     rows = {moment: {row.group: row for row in groups} for moment, groups in shown.items()}
     groups = shown_groups(lambda g: any(g in by_group for by_group in rows.values()))
     nowhere = tuple(Cell.hidden() for _ in steps)
@@ -95,21 +122,45 @@ def step_tables(
         n={moment: {g: by_group[g].n if g in by_group else Cell.hidden() for g in groups}
            for moment, by_group in rows.items()},
     )
-    return StepTables(distribution, transitions)
+    return StepTables(movement, distribution, transitions, completers_table)
 
 
-def _hidden_totals(groups: tuple[GroupShares, ...]) -> np.ndarray:
-    """Which steps' totals a distribution hides: where the total's share is hidden."""
-    return np.array([share.suppressed for share in groups[-1].shares], dtype=bool)
+def _suppressed_together(tables: Callable[[SharedTotals], tuple[T, SharedTotals]]) -> T:
+    """``tables`` suppressed with the shared totals hidden that any of them hides.
+
+    Each round hides at least one more total, or ends: there are finitely many.
+    """
+    hidden = NOTHING_SHARED_HIDDEN
+    while True:
+        result, found = tables(hidden)
+        if found <= hidden:
+            return result
+        hidden = hidden | found
 
 
 def _on_each_step(
     people: Steps, values: np.ndarray, steps: Sequence[int], threshold: int,
-    margins: tuple[Cell, ...] | None,
+    hidden: SharedTotals, hidden_steps: frozenset[int],
 ) -> tuple[GroupShares, ...]:
-    """The groups' shares on each step, hiding and protecting the totals ``margins``
-    hides."""
+    """The groups' shares on each step, with the shared totals ``hidden`` names hidden."""
     measured = people.measurable
     counts = {g: step_counts(values[measured & people.of_gender[g]], steps) for g in GENDERS}
-    hidden = None if margins is None else [margin.suppressed for margin in margins]
-    return shares_by_group(counts, len(steps), threshold, hidden_totals=hidden)
+    margins = HiddenMargins(hidden.groups, tuple(step in hidden_steps for step in steps),
+                            hidden.everyone)
+    return shares_by_group(counts, len(steps), threshold, hidden=margins)
+
+
+def _hidden_totals(groups: tuple[GroupShares, ...], steps: Sequence[int],
+                   moment: str | None = None) -> SharedTotals:
+    """The shared totals a distribution hides: sizes, and the steps' totals at
+    ``moment`` (where the total's share is hidden)."""
+    *by_gender, total = groups
+    shown = {row.group for row in by_gender if not row.n.suppressed}
+    hidden_steps = frozenset(step for step, share in zip(steps, total.shares, strict=True)
+                             if share.suppressed)
+    return SharedTotals(
+        groups=frozenset(GENDERS) - shown,
+        intake_steps=hidden_steps if moment == "intake" else frozenset(),
+        latest_steps=hidden_steps if moment == "latest" else frozenset(),
+        everyone=total.n.suppressed,
+    )

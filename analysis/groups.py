@@ -12,6 +12,16 @@ from analysis.suppression import Cell, possible_counts, suppression_mask
 
 
 @dataclass(frozen=True)
+class HiddenMargins:
+    """Totals of a groups × categories table that another table hides."""
+
+    groups: frozenset[str] = frozenset()
+    #: One per category; None for none.
+    categories: tuple[bool, ...] | None = None
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
 class GroupShares:
     group: str
     n: Cell
@@ -28,7 +38,7 @@ class GroupShares:
 
 def shares_by_group(
     counts: Mapping[str, Sequence[int]], categories: int, threshold: int,
-    with_possible: bool = False, hidden_totals: Sequence[bool] | None = None,
+    with_possible: bool = False, hidden: HiddenMargins | None = None,
 ) -> tuple[GroupShares, ...]:
     """Women and men always, other groups when their size can be shown, then the total.
 
@@ -36,13 +46,16 @@ def shares_by_group(
     stay out of the suppression grid: their empty cells would only force needless
     hiding of others' figures. ``with_possible`` adds what the published table
     allows for each hidden share's count, for figures derived from hidden shares.
-    ``hidden_totals`` marks categories whose total another table hides (see
-    ``suppression_mask``).
+    ``hidden`` names totals another table hides (see ``suppression_mask``).
     """
     full = {g: [int(c) for c in counts.get(g, [0] * categories)] for g in GENDERS}
     present = [g for g in GENDERS if sum(full[g])] or list(ALWAYS_SHOWN)
     grid = np.array([full[g] for g in present], dtype=int)
-    mask = suppression_mask(grid, threshold, hidden_column_totals=hidden_totals)
+    hidden = hidden or HiddenMargins()
+    mask = suppression_mask(grid, threshold,
+                            hidden_row_totals=[g in hidden.groups for g in present],
+                            hidden_column_totals=hidden.categories,
+                            hidden_grand_total=hidden.everyone)
 
     def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool,
             index: int | None) -> GroupShares:

@@ -115,6 +115,35 @@ class Steps:
 
 
 @dataclass(frozen=True)
+class SharedTotals:
+    """Totals that tables of the same participants share, as some table hides them.
+
+    The movement table and the step distributions each give every group's size; the
+    step distributions and the transition table how many were on each step at intake
+    and at the latest occasion; all of them how many there are. A total one table
+    hides must be neither shown nor worked out in another: each takes these as hidden.
+    """
+
+    groups: frozenset[str] = frozenset()
+    intake_steps: frozenset[int] = frozenset()
+    latest_steps: frozenset[int] = frozenset()
+    everyone: bool = False
+
+    def __or__(self, other: SharedTotals) -> SharedTotals:
+        return SharedTotals(self.groups | other.groups, self.intake_steps | other.intake_steps,
+                            self.latest_steps | other.latest_steps,
+                            self.everyone or other.everyone)
+
+    def __le__(self, other: SharedTotals) -> bool:
+        return (self.groups <= other.groups and self.intake_steps <= other.intake_steps
+                and self.latest_steps <= other.latest_steps
+                and (other.everyone or not self.everyone))
+
+
+NOTHING_SHARED_HIDDEN = SharedTotals()
+
+
+@dataclass(frozen=True)
 class GroupMovement:
     group: str
     n: Cell
@@ -141,11 +170,20 @@ class MovementTable:
     def row(self, group: str) -> GroupMovement:
         return next(row for row in self.rows if row.group == group)
 
+    @property
+    def hidden_totals(self) -> SharedTotals:
+        """The sizes this table hides; a gender without a row has none shown."""
+        shown = {row.group for row in self.rows if not row.n.suppressed}
+        return SharedTotals(groups=frozenset(GENDERS) - shown,
+                            everyone=TOTAL not in shown)
+
 
 def movement_table(
-    observations: Steps | Iterable[StepObservation], threshold: int
+    observations: Steps | Iterable[StepObservation], threshold: int,
+    hidden: SharedTotals = NOTHING_SHARED_HIDDEN,
 ) -> MovementTable:
-    """Step movement per gender and in total, with small cells suppressed."""
+    """Step movement per gender and in total, with small cells suppressed, and the
+    sizes ``hidden`` names hidden and protected."""
     steps = Steps.of(observations)
     measured = steps.measurable
     movements = {gender: steps.moved(gender) for gender in GENDERS}
@@ -158,7 +196,9 @@ def movement_table(
         np.bincount(steps.outcome[measured & steps.of_gender[g]], minlength=len(OUTCOMES))
         for g in present
     ])
-    mask = suppression_mask(counts, threshold, whole_rows=True)
+    mask = suppression_mask(counts, threshold, whole_rows=True,
+                            hidden_row_totals=[g in hidden.groups for g in present],
+                            hidden_grand_total=hidden.everyone)
     known, total_known = fully_published(counts, mask)
 
     rows = []
@@ -375,22 +415,33 @@ class TransitionTable:
     #: shown with the table, but any other table publishing them must hide these too.
     intake_totals: tuple[Cell, ...]
     latest_totals: tuple[Cell, ...]
+    total: Cell
+
+    @property
+    def hidden_totals(self) -> SharedTotals:
+        def hidden(totals: tuple[Cell, ...]) -> frozenset[int]:
+            return frozenset(s for s, c in zip(self.steps, totals, strict=True) if c.suppressed)
+
+        return SharedTotals(intake_steps=hidden(self.intake_totals),
+                            latest_steps=hidden(self.latest_totals),
+                            everyone=self.total.suppressed)
 
 
 def transition_table(
     observations: Steps | Iterable[StepObservation], steps: Sequence[int], threshold: int,
-    hidden_intake_totals: Sequence[bool] | None = None,
-    hidden_latest_totals: Sequence[bool] | None = None,
+    hidden: SharedTotals = NOTHING_SHARED_HIDDEN,
 ) -> TransitionTable:
-    """Intake step × latest step, suppressed as a table with its row and column totals;
-    the hidden totals are margins another table hides (see ``suppression_mask``)."""
+    """Intake step × latest step, suppressed as a table with its row and column totals,
+    and the totals ``hidden`` names hidden and protected."""
     people = Steps.of(observations)
     measured = people.measurable
     grid = np.array([
         step_counts(people.latest[measured & (people.intake == step)], steps) for step in steps
     ]).reshape(len(steps), len(steps))
-    mask = suppression_mask(grid, threshold, hidden_row_totals=hidden_intake_totals,
-                            hidden_column_totals=hidden_latest_totals)
+    mask = suppression_mask(grid, threshold,
+                            hidden_row_totals=[s in hidden.intake_steps for s in steps],
+                            hidden_column_totals=[s in hidden.latest_steps for s in steps],
+                            hidden_grand_total=hidden.everyone)
 
     def published(counts: np.ndarray, hidden: np.ndarray) -> tuple[Cell, ...]:
         return tuple(Cell.hidden() if h else Cell(int(c)) for c, h in zip(counts, hidden,
@@ -401,4 +452,5 @@ def transition_table(
         tuple(published(grid[i], mask.cells[i]) for i in range(len(steps))),
         published(grid.sum(axis=1), mask.row_totals),
         published(grid.sum(axis=0), mask.column_totals),
+        Cell.hidden() if mask.grand_total else Cell(int(grid.sum())),
     )

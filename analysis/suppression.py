@@ -82,7 +82,7 @@ def check_threshold(threshold: int) -> int:
 def suppression_mask(
     counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False,
     hidden_row_totals: Sequence[bool] | None = None,
-    hidden_column_totals: Sequence[bool] | None = None,
+    hidden_column_totals: Sequence[bool] | None = None, hidden_grand_total: bool = False,
 ) -> SuppressionMask:
     """Decide which cells, row totals, column totals and grand total to hide.
 
@@ -91,9 +91,10 @@ def suppression_mask(
     rows broken already. Elsewhere it would hide more than needed: in a table of
     many columns one group could lose its whole row to spare another a cell or two.
 
-    ``hidden_row_totals`` and ``hidden_column_totals`` mark totals that another table
-    hides, as margins it shares with this one: they are hidden here too, and
-    protected like every hidden cell, so that this table's cells cannot give them away.
+    ``hidden_row_totals``, ``hidden_column_totals`` and ``hidden_grand_total`` mark
+    totals that another table hides, as margins it shares with this one: they are
+    hidden here too, and protected like every hidden cell, so that this table's cells
+    cannot give them away.
     """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
@@ -107,22 +108,25 @@ def suppression_mask(
     used_rows = np.flatnonzero(table.sum(axis=1) > 0)
     used_columns = np.flatnonzero(table.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
-        return _mask(table, threshold, whole_rows, forced_rows, forced_columns)
+        return _mask(table, threshold, whole_rows, forced_rows, forced_columns,
+                     hidden_grand_total)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
     if used_rows.size == 0:
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
     inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows,
-                  forced_rows[used_rows], forced_columns[used_columns])
+                  forced_rows[used_rows], forced_columns[used_columns], hidden_grand_total)
     cells[np.ix_(used_rows, used_columns)] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
     return SuppressionMask(cells, row_totals, column_totals, inner.grand_total)
 
 
-def _mask(table: np.ndarray, threshold: int, whole_rows: bool,
-          hidden_row_totals: np.ndarray, hidden_column_totals: np.ndarray) -> SuppressionMask:
+def _mask(
+    table: np.ndarray, threshold: int, whole_rows: bool, hidden_row_totals: np.ndarray,
+    hidden_column_totals: np.ndarray, hidden_grand_total: bool,
+) -> SuppressionMask:
     """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
     # Lay the table out with its margins so every line is handled the same way:
@@ -135,6 +139,7 @@ def _mask(table: np.ndarray, threshold: int, whole_rows: bool,
     hidden = full < threshold
     hidden[:rows, columns] |= hidden_row_totals
     hidden[rows, :columns] |= hidden_column_totals
+    hidden[rows, columns] |= hidden_grand_total
     cost = partial(_complement_cost, full, hidden, whole_rows)
 
     lines = [(row, slice(None)) for row in range(rows + 1)]
@@ -163,6 +168,16 @@ def _mask(table: np.ndarray, threshold: int, whole_rows: bool,
         # totals of an empty table are zero), not anything the table published.
         if not any(hid_more):
             break
+
+    # Hiding one cell at a time can take the grand total on the way and not need it
+    # once more is hidden. How many there are in all is what most tables show, so it
+    # is shown again wherever the rules still hold with it shown.
+    if hidden[rows, columns] and not hidden_grand_total and full[rows, columns] >= threshold:
+        hidden[rows, columns] = False
+        if (not _lines_hold(full, hidden, threshold, [(rows, slice(None)),
+                                                      (slice(None), columns)])
+                or _exactly_recoverable(full, hidden)):
+            hidden[rows, columns] = True
 
     return SuppressionMask(
         cells=hidden[:rows, :columns],
@@ -290,6 +305,19 @@ def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int
         if not movable:
             exposed.append(position)
     return exposed
+
+
+def _lines_hold(full: np.ndarray, hidden: np.ndarray, threshold: int,
+                lines: list[tuple[int | slice, int | slice]]) -> bool:
+    """Whether each line with its total shown hides no parts, or two or more that
+    add up to at least the threshold."""
+    for line in lines:
+        parts, total_hidden = hidden[line][:-1], hidden[line][-1]
+        if total_hidden or not parts.any():
+            continue
+        if parts.sum() < 2 or full[line][:-1][parts].sum() < threshold:
+            return False
+    return True
 
 
 def _in_full(line: tuple[int | slice, int | slice], index: int) -> tuple[int, int]:

@@ -62,8 +62,10 @@ METHODS = {
                    "totals (checked for every hidden cell); a group's shares are shown "
                    "only where its size is, and its means, medians, tests and intervals "
                    "only where all its counts (moved up, unchanged, moved down) are, since "
-                   "they can give those counts back; tables that share totals (the step "
-                   "distribution and the transition table) hide the same totals",
+                   "they can give those counts back; tables of the same participants "
+                   "that share totals (the movement table, the step distribution and the "
+                   "transition table share group sizes and the number on each step) hide "
+                   "each such total in all of them where one must hide it",
     "reliable_change": "Jacobson–Truax reliable change index on the mean of a scale's "
                        "items, |RCI| > 1.96; reliability is Cronbach's alpha of complete "
                        "intake answers, spread the SD of intake scale scores; 'overall' is "

@@ -11,7 +11,7 @@ import numpy as np
 from flask import current_app
 from threadpoolctl import threadpool_limits
 
-from analysis import MovementTable, StepDistribution, bootstrap, movement_table
+from analysis import MovementTable, StepDistribution, bootstrap
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
 from analysis.distribution import step_tables
@@ -59,7 +59,9 @@ def ladder_steps(catalogue: Catalogue) -> list[int]:
 
 
 def movement_report(filters: ReportFilters, catalogue: Catalogue, threshold: int) -> MovementTable:
-    return movement_table(steps_of(report_data.read(filters, catalogue), catalogue), threshold)
+    """The movement table as the report gives it."""
+    steps = steps_of(report_data.read(filters, catalogue), catalogue)
+    return step_tables(steps, ladder_steps(catalogue), threshold).movement
 
 
 def participant_progress(data: ReportData, today: date) -> Progress:
@@ -288,15 +290,13 @@ def analyse(
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
                                       threshold, min_n)
         steps = steps_of(data, catalogue)
-        table = movement_table(steps, threshold)
+        completer_steps = steps_of(data, catalogue, completers=True)
+        ladder_tables = step_tables(steps, ladder_steps(catalogue), threshold, completer_steps)
+        table, completers = ladder_tables.movement, ladder_tables.completers
         changes = dict(zip(domain_scores.domains,
                            (domain_scores.after - domain_scores.before).T, strict=True))
-        completer_steps = steps_of(data, catalogue, completers=True)
-        completers = movement_table(completer_steps, threshold)
         parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
-        ladder = ladder_steps(catalogue)
-        ladder_tables = step_tables(steps, ladder, threshold, completer_steps)
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from analysis import StepObservation, step_distribution
 from analysis.distribution import step_tables
 from analysis.groups import shares_by_group
-from analysis.movement import transition_table
+from analysis.movement import movement_table, transition_table
 from tests.analysis.test_movement import COMPLEMENTED, observations
 
 STEPS = range(1, 8)
@@ -152,13 +152,40 @@ people_on_steps = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(people=people_on_steps, threshold=st.integers(3, 6))
-def test_the_distribution_and_the_transition_table_hide_the_same_totals(people, threshold):
-    tables = step_tables(people, [1, 2, 3, 4], threshold)
+def test_the_tables_of_the_same_participants_hide_the_same_totals(people, threshold):
+    # The completers are the same people: their later step is taken as at exit.
+    tables = step_tables(people, [1, 2, 3, 4], threshold, completers=people)
+    sizes = tables.distribution.n
+    for group in ("woman", "man", "total"):
+        hidden = tables.movement.row(group).n.suppressed
+        assert sizes["intake"][group].suppressed == sizes["latest"][group].suppressed == hidden
+        assert sizes["exit"][group].suppressed == tables.completers.row(group).n.suppressed
+    assert tables.transitions.total.suppressed == tables.movement.row("total").n.suppressed
     total = tables.distribution.shares
     for moment, margins in (("intake", tables.transitions.intake_totals),
                             ("latest", tables.transitions.latest_totals)):
         hidden_here = [share.suppressed for share in total[moment]["total"]]
         assert hidden_here == [margin.suppressed for margin in margins], moment
+
+
+def test_a_size_the_movement_table_hides_is_hidden_in_the_distribution_too():
+    # Women 11: 2 moved up, 6 stayed, 3 moved down. Men 5 and one other: all stayed.
+    people = (
+        observations("woman", [(1, 1)] * 3 + [(1, 2)] + [(2, 1)] * 3 + [(2, 3)] + [(3, 3)] * 3)
+        + observations("man", [(1, 1), (2, 2)] + [(3, 3)] * 3)
+        + observations("other", [(3, 3)])
+    )
+    # Alone, the movement table hides the women's 11 to protect the small counts around
+    # it, while the distribution at intake, women 4 4 3, men 1 1 3 and other 0 0 1,
+    # would show it; a reader would then know the 11 the movement table counted on.
+    assert movement_table(people, threshold=5).row("woman").n.suppressed
+    alone = shares_by_group({"woman": [4, 4, 3], "man": [1, 1, 3], "other": [0, 0, 1]}, 3,
+                            threshold=5)
+    assert alone[0].n.value == 11
+    tables = step_tables(people, [1, 2, 3], threshold=5)
+    assert tables.movement.row("woman").n.suppressed
+    assert tables.distribution.n["intake"]["woman"].suppressed
+    assert tables.distribution.n["latest"]["woman"].suppressed
 
 
 def test_a_group_all_on_one_step_is_not_revealed():
