@@ -412,7 +412,7 @@ class TransitionTable:
     counts: tuple[tuple[Cell, ...], ...]
     #: The margins as the suppression takes them to be known: how many were on each
     #: step at intake (row totals) and at the latest occasion (column totals). Not
-    #: shown with the table, but any other table publishing them must hide these too.
+    #: shown with the table; the step distribution shows them (see ``SharedTotals``).
     intake_totals: tuple[Cell, ...]
     latest_totals: tuple[Cell, ...]
     total: Cell
@@ -443,9 +443,9 @@ def transition_table(
                             hidden_column_totals=[s in hidden.latest_steps for s in steps],
                             hidden_grand_total=hidden.everyone)
 
-    def published(counts: np.ndarray, hidden: np.ndarray) -> tuple[Cell, ...]:
-        return tuple(Cell.hidden() if h else Cell(int(c)) for c, h in zip(counts, hidden,
-                                                                           strict=True))
+    def published(counts: np.ndarray, suppressed: np.ndarray) -> tuple[Cell, ...]:
+        return tuple(Cell.hidden() if s else Cell(int(c))
+                     for c, s in zip(counts, suppressed, strict=True))
 
     return TransitionTable(
         tuple(steps),

@@ -148,18 +148,14 @@ def _mask(
     while changed:
         changed = False
         for line in lines:
-            values, mask = full[line], hidden[line]
-            parts, total_hidden = mask[:-1], mask[-1]
-            hidden_parts = int(parts.sum())
-            if hidden_parts == 0 or total_hidden:
+            if not _hides_too_little(full, hidden, threshold, line):
                 continue
-            if hidden_parts >= 2 and values[:-1][parts].sum() >= threshold:
-                continue
+            parts = hidden[line][:-1]
             visible = [_in_full(line, index) for index in np.flatnonzero(~parts)]
             if visible:
                 hidden[min(visible, key=cost)] = True
             else:
-                hidden[_in_full(line, len(values) - 1)] = True
+                hidden[_in_full(line, parts.size)] = True
             changed = True
 
     while exposed := _exactly_recoverable(full, hidden):
@@ -174,8 +170,8 @@ def _mask(
     # is shown again wherever the rules still hold with it shown.
     if hidden[rows, columns] and not hidden_grand_total and full[rows, columns] >= threshold:
         hidden[rows, columns] = False
-        if (not _lines_hold(full, hidden, threshold, [(rows, slice(None)),
-                                                      (slice(None), columns)])
+        through_it = [(rows, slice(None)), (slice(None), columns)]
+        if (any(_hides_too_little(full, hidden, threshold, line) for line in through_it)
                 or _exactly_recoverable(full, hidden)):
             hidden[rows, columns] = True
 
@@ -307,17 +303,15 @@ def _exactly_recoverable(full: np.ndarray, hidden: np.ndarray) -> list[tuple[int
     return exposed
 
 
-def _lines_hold(full: np.ndarray, hidden: np.ndarray, threshold: int,
-                lines: list[tuple[int | slice, int | slice]]) -> bool:
-    """Whether each line with its total shown hides no parts, or two or more that
-    add up to at least the threshold."""
-    for line in lines:
-        parts, total_hidden = hidden[line][:-1], hidden[line][-1]
-        if total_hidden or not parts.any():
-            continue
-        if parts.sum() < 2 or full[line][:-1][parts].sum() < threshold:
-            return False
-    return True
+def _hides_too_little(full: np.ndarray, hidden: np.ndarray, threshold: int,
+                      line: tuple[int | slice, int | slice]) -> bool:
+    """Whether a line shows its total but hides just one part, or parts adding up to
+    fewer than the threshold: subtraction would give them away."""
+    parts, total_hidden = hidden[line][:-1], hidden[line][-1]
+    hidden_parts = int(parts.sum())
+    if hidden_parts == 0 or total_hidden:
+        return False
+    return hidden_parts < 2 or full[line][:-1][parts].sum() < threshold
 
 
 def _in_full(line: tuple[int | slice, int | slice], index: int) -> tuple[int, int]:
