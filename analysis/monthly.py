@@ -8,16 +8,15 @@ from datetime import date
 
 import numpy as np
 
-from analysis.movement import ALWAYS_SHOWN, MAN, TOTAL, WOMAN
-from analysis.suppression import Cell, suppression_mask
-
-#: Columns of the table; "other" and "not stated" are in the total only.
-MONTHLY_GROUPS = (*ALWAYS_SHOWN, TOTAL)
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks, shown_groups
+from analysis.suppression import Cell, SuppressionMask, suppression_mask
 
 
 @dataclass(frozen=True)
 class MonthlyTable:
     months: tuple[str, ...]
+    #: Women, men, each other gender shown in some month, and the total.
+    groups: tuple[str, ...]
     #: ``counts[kind][month][group]`` with kind "enrolled" or "exited".
     counts: dict[str, dict[str, dict[str, Cell]]]
 
@@ -48,27 +47,51 @@ class Events:
 
 def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: int
                   ) -> MonthlyTable:
-    """Per kind, a months × (women, men, others) grid suppressed with its totals."""
+    """Per kind, a months × genders grid suppressed with its totals.
+
+    Another gender than women and men is given as its own group where one of its
+    months is shown, and only if that hides none of women's and men's figures: a
+    month has few of another gender, whose hidden cells would otherwise take women's
+    or men's as complements. Else the other genders are suppressed as one column,
+    counted in the total only.
+    """
+    if not months:
+        return MonthlyTable((), shown_groups(lambda g: False), {kind: {} for kind in events})
     counts: dict[str, dict[str, dict[str, Cell]]] = {}
+    shown: set[str] = set()
     month_starts = np.array(months, dtype="datetime64[M]")
     for kind, happened in events.items():
-        grid = np.zeros((len(months), 3), dtype=int)
         month = happened.day.astype("datetime64[M]")
         row = np.searchsorted(month_starts, month)
         inside = (row < len(months)) & (month_starts[np.minimum(row, len(months) - 1)] == month)
-        column = np.select([happened.gender == WOMAN, happened.gender == MAN], [0, 1], 2)
-        np.add.at(grid, (row[inside], column[inside]), 1)
-        # Without anyone of another gender, their empty column would only force
-        # needless hiding of women's and men's figures.
-        columns = 3 if grid[:, 2].any() else 2
+        of_gender = gender_masks(happened.gender)
+        grid = np.column_stack([np.bincount(row[inside & of_gender[g]], minlength=len(months))
+                                for g in GENDERS])
+        mask = _monthly_mask(grid, threshold)
         counts[kind] = {}
-        if not months:
-            continue
-        mask = suppression_mask(grid[:, :columns], threshold)
-        for i, month in enumerate(months):
-            counts[kind][month] = {
-                WOMAN: Cell.hidden() if mask.cells[i, 0] else Cell(int(grid[i, 0])),
-                MAN: Cell.hidden() if mask.cells[i, 1] else Cell(int(grid[i, 1])),
+        for i, month_label in enumerate(months):
+            counts[kind][month_label] = {
+                **{group: Cell.hidden() if mask.cells[i, j] else Cell(int(grid[i, j]))
+                   for j, group in enumerate(GENDERS)},
                 TOTAL: Cell.hidden() if mask.row_totals[i] else Cell(int(grid[i].sum())),
             }
-    return MonthlyTable(tuple(months), counts)
+        shown.update(group for j, group in enumerate(GENDERS) if not mask.cells[:, j].all())
+    return MonthlyTable(tuple(months), shown_groups(lambda g: g in shown), counts)
+
+
+def _monthly_mask(grid: np.ndarray, threshold: int) -> SuppressionMask:
+    """The mask of a months × ``GENDERS`` grid: each gender its own column if that
+    hides no more of women's, men's and the total's figures than one column for
+    every other gender, whose cells are then all hidden."""
+    women_and_men = len(ALWAYS_SHOWN)
+    combined = np.column_stack([grid[:, :women_and_men], grid[:, women_and_men:].sum(axis=1)])
+    together = suppression_mask(combined, threshold)
+    apart = suppression_mask(grid, threshold)
+    if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
+            and np.all(apart.row_totals <= together.row_totals)):
+        return apart
+    cells = np.ones_like(grid, dtype=bool)
+    column_totals = np.ones(grid.shape[1], dtype=bool)
+    cells[:, :women_and_men] = together.cells[:, :women_and_men]
+    column_totals[:women_and_men] = together.column_totals[:women_and_men]
+    return SuppressionMask(cells, together.row_totals, column_totals, together.grand_total)

@@ -14,6 +14,7 @@ from flask_babel import (
     format_percent,
     get_locale,
     gettext,
+    pgettext,
 )
 from flask_babel import lazy_gettext as _l
 
@@ -121,6 +122,13 @@ PERCENT = "#,##0\u00a0%"
 #: the share differences already have; Babel's patterns give a hyphen.
 ONE_DECIMAL = "#,##0.0;\u2212#,##0.0"
 TWO_DECIMALS = "#,##0.00;\u2212#,##0.00"
+
+
+def monthly_kind_labels() -> dict[str, str]:
+    """Headings for the kinds of ``MonthlyTable.counts``: counts of people, so plural
+    ("Inskrivna"), unlike a participant's date of enrolment ("Inskriven")."""
+    return {"enrolled": pgettext("participants", "Enrolled"),
+            "exited": pgettext("participants", "Exited")}
 
 
 def format_cell(cell: Cell, kind: str = "number") -> str:
@@ -243,6 +251,7 @@ def init_app(app: Flask) -> None:
         GENDER_LABELS=GENDER_LABELS,
         GROUP_LABELS=GROUP_LABELS,
         MOMENT_LABELS=MOMENT_LABELS,
+        monthly_kind_labels=monthly_kind_labels,
         OCCASION_LABELS=OCCASION_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,

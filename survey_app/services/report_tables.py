@@ -41,6 +41,7 @@ from survey_app.templating import (
     OUTCOME_LABELS,
     TARGET_STATUS_LABELS,
     format_age_band,
+    monthly_kind_labels,
 )
 
 
@@ -342,8 +343,8 @@ def _transitions(report: EvaluatorReport) -> Table:
 
 
 def _monthly(report: EvaluatorReport) -> Table:
-    kinds = {"enrolled": gettext("Enrolled"), "exited": gettext("Exited")}
-    groups = ("woman", "man", "total")
+    kinds = monthly_kind_labels()
+    groups = report.monthly.groups
     columns = (
         _text("month", _l("Month")),
         *(_count(f"{kind}_{group}", f"{label}: {str(GROUP_LABELS[group]).lower()}")

@@ -153,7 +153,7 @@ def test_monthly_counts_are_suppressed_with_their_totals():
     assert counts["2026-01"]["woman"].suppressed
 
 
-def test_monthly_counts_leave_out_days_outside_the_months_and_count_others_in_the_total():
+def test_monthly_counts_leave_out_days_outside_the_months_and_show_another_gender():
     months = months_between(date(2026, 1, 1), date(2026, 2, 1))
     happened = [
         (day, gender)
@@ -165,4 +165,41 @@ def test_monthly_counts_leave_out_days_outside_the_months_and_count_others_in_th
     for month in months:
         assert counts["enrolled"][month]["woman"].value == 6
         assert counts["enrolled"][month]["man"].value == 6
+        assert counts["enrolled"][month]["other"].value == 6
         assert counts["enrolled"][month]["total"].value == 18
+
+
+def _enrolled_on_the_third(per_month: dict[int, dict[str, int]]) -> Events:
+    return Events.of((date(2026, month, 3), gender)
+                     for month, by_gender in per_month.items()
+                     for gender, count in by_gender.items()
+                     for _ in range(count))
+
+
+def test_monthly_counts_give_another_gender_where_it_is_shown_at_no_cost_to_women_and_men():
+    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
+    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 6, "not_stated": 8},
+                                       2: {"woman": 7, "man": 10, "not_stated": 9}})
+    exited = Events.of([(date(2026, 2, 9), "woman")] * 6)
+    table = monthly_table({"enrolled": enrolled, "exited": exited}, months, threshold=5)
+    assert table.groups == ("woman", "man", "not_stated", "total")
+    january, february = (table.counts["enrolled"][m] for m in months)
+    assert [january[g].value for g in table.groups] == [9, 6, 8, 23]
+    assert [february[g].value for g in table.groups] == [7, 10, 9, 26]
+    # Nobody with gender not stated exited: their cells say "fewer than five", never 0.
+    assert table.counts["exited"]["2026-02"]["not_stated"].suppressed
+    assert table.counts["exited"]["2026-02"]["woman"].value == 6
+
+
+def test_monthly_counts_keep_other_genders_in_the_total_where_apart_they_would_hide_more():
+    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
+    # Apart, the 2 and 3 of other gender would need complements: 6 men in January,
+    # 7 women in February. Together with the 8 and 9 not stated they need none.
+    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 6, "not_stated": 8, "other": 2},
+                                       2: {"woman": 7, "man": 10, "not_stated": 9, "other": 3}})
+    table = monthly_table({"enrolled": enrolled}, months, threshold=5)
+    assert table.groups == ("woman", "man", "total")
+    january, february = (table.counts["enrolled"][m] for m in months)
+    assert [january[g].value for g in table.groups] == [9, 6, 25]
+    assert [february[g].value for g in table.groups] == [7, 10, 29]
+    assert january["not_stated"].suppressed and february["other"].suppressed

@@ -159,3 +159,31 @@ def test_domain_change_is_scored_from_the_answers(evaluator_client):
     assert "0,00" in section
     # The follow-up-only statements have no intake score, so no change is reported.
     assert "Närmare arbete eller studier" not in section
+
+
+def test_the_monthly_table_gives_gender_not_stated_where_that_hides_nothing_else(app):
+    for gender in (Gender.WOMAN, Gender.MAN, Gender.NOT_STATED):
+        for i in range(6):
+            make_participant(f"{gender.value[0].upper()}{i}", f"{HOME}/Haninge", gender=gender)
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+
+    def enrolled_this_month() -> dict[str, str]:
+        page = client.get("/evaluator/").get_data(as_text=True)
+        table = page.split("Deltagare inskrivna och avslutade per månad")[1].split("</table>")[0]
+        headings = re.findall(r'<th scope="col">([^<]+)</th>', table)[1:]
+        row = table.split(f">{clock.today():%Y-%m}</th>")[1].split("</tr>")[0]
+        figures = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        return {heading: figure for heading, figure in zip(headings, figures, strict=True)
+                if heading.startswith("Inskrivna")}
+
+    assert enrolled_this_month() == {
+        "Inskrivna: kvinnor": "6", "Inskrivna: män": "6", "Inskrivna: uppgift saknas": "6",
+        "Inskrivna: totalt": "18",
+    }
+    # One of another gender would need one of the sixes hidden beside it: rather than
+    # lose women's or men's figure, the other genders are counted in the total only.
+    make_participant("O1", f"{HOME}/Haninge", gender=Gender.OTHER)
+    assert enrolled_this_month() == {
+        "Inskrivna: kvinnor": "6", "Inskrivna: män": "6", "Inskrivna: totalt": "19",
+    }
