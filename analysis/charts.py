@@ -161,7 +161,8 @@ def interval_chart(
     figure = Figure(figsize=(9, 0.7 * max(len(rows), 1) + 1.4), layout="constrained")
     axes = figure.subplots()
     groups = list(dict.fromkeys(p.group for row in rows for p in row.points))
-    offsets = {g: (i - (len(groups) - 1) / 2) * 0.22 for i, g in enumerate(groups)}
+    # First group on top, as in the table beside the chart.
+    offsets = {g: ((len(groups) - 1) / 2 - i) * 0.22 for i, g in enumerate(groups)}
     positions = list(range(len(rows)))[::-1]
     for position, row in zip(positions, rows, strict=True):
         for point in row.points:
@@ -186,7 +187,10 @@ def interval_chart(
     handles, names = axes.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
     if unique:
-        axes.legend(unique.values(), unique.keys(), loc="best", fontsize=8)
+        # Above the plot: inside, an interval reaching across the axis has no corner
+        # free, and the legend would hide the end of one.
+        figure.legend(unique.values(), unique.keys(), loc="outside upper center",
+                      ncols=len(unique), fontsize=8)
     return figure
 
 
@@ -218,7 +222,9 @@ def monthly_chart(
         axes.set_ylim(0, max(1, axes.get_ylim()[1]))
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
-        axes.legend(loc="upper left", fontsize=8)
+    # One legend for both panels, above them, where it covers no month's bars.
+    figure.legend(*axes_list[0].get_legend_handles_labels(), loc="outside upper center",
+                  ncols=2, fontsize=8)
     axes_list[-1].set_xticks(positions, months, rotation=45, ha="right", fontsize=8)
     return figure
 

@@ -95,6 +95,26 @@ def test_interval_and_monthly_charts_render_their_words():
     assert "Inskrivna" in text and "–" in text
 
 
+def test_legends_cover_none_of_the_data():
+    # Intervals across the whole axis in every row leave the plot no free corner.
+    rows = [IntervalRow(f"Område {i}", (IntervalPoint("woman", 0.5, 0.0, 1.0),
+                                        IntervalPoint("man", 0.5, 0.0, 1.0))) for i in range(7)]
+    months = tuple(months_between(date(2026, 1, 1), date(2026, 6, 1)))
+    cells = {m: {"woman": Cell(9), "man": Cell(9), "total": Cell(18)} for m in months}
+    figures = [
+        interval_chart(rows, {"woman": "Kvinnor", "man": "Män"}, "Förändring"),
+        monthly_chart(months, {"enrolled": cells, "exited": cells},
+                      {"enrolled": "Inskrivna", "exited": "Avslutade"},
+                      {"woman": "Kvinnor", "man": "Män"}, "Antal"),
+    ]
+    for figure in figures:
+        figure.canvas.draw()
+        legends = [*figure.legends, *(axes.get_legend() for axes in figure.axes)]
+        frames = [legend.get_window_extent() for legend in legends if legend is not None]
+        assert len(frames) == 1
+        assert not any(frames[0].overlaps(axes.get_window_extent()) for axes in figure.axes)
+
+
 def test_charts_beside_swedish_tables_use_a_decimal_comma():
     rows = [IntervalRow("Hälsa", (IntervalPoint("woman", 0.5, 0.1, 0.9),))]
     swedish = drawn_texts(render(interval_chart(rows, {"woman": "Kvinnor"}, "Förändring",
