@@ -332,10 +332,15 @@ def send_reminders() -> None:
     now, today = clock.now(), clock.today()
     candidates = invitations.reminder_candidates(now, today)
     sent = failed = 0
+    waiting = candidates.recently_emailed
     for participant_id in candidates.due:
         participant = db.session.get(Participant, participant_id)
         try:
             invitations.email_link(participant, None, now, today)
+        except invitations.RecentlyEmailed:
+            # Their coach e-mailed a link while this run was under way.
+            db.session.rollback()
+            waiting += 1
         except ServiceError:
             # The old link stays alive; tomorrow's run tries again.
             db.session.rollback()
@@ -344,7 +349,7 @@ def send_reminders() -> None:
             # One commit per message: a crash halfway never sends anyone a second one.
             db.session.commit()
             sent += 1
-    click.echo(f"Sent {sent} reminder(s); {candidates.recently_emailed} waiting because "
+    click.echo(f"Sent {sent} reminder(s); {waiting} waiting because "
                f"they had an e-mail in the last {current_app.config['REMINDER_INTERVAL_DAYS']} "
                f"days; {failed} failed.")
     if failed:

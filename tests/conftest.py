@@ -39,6 +39,7 @@ from survey_app.models import (
 )
 from survey_app.services import clock, enrolment, organisations, responses, schedule, users
 from survey_app.testing import serving
+from tests.smtp_inbox import Inbox, receiving
 
 BACKENDS = [b for b in os.environ.get("STEGVIS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 POSTGRES_URL = os.environ.get(
@@ -145,6 +146,13 @@ def app(database_url: str) -> Iterator[Flask]:
 def live_server(app: Flask) -> Iterator[str]:
     with serving(app) as address:
         yield address
+
+
+@pytest.fixture
+def inbox(app: Flask) -> Iterator[Inbox]:
+    """What the app e-mails, received by a real SMTP server on 127.0.0.1."""
+    with receiving(app) as received:
+        yield received
 
 
 @pytest.fixture

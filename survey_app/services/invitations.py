@@ -27,7 +27,16 @@ from survey_app.services.schedule import OccasionStatus
 REMIND_STATUSES = (OccasionStatus.DUE, OccasionStatus.OVERDUE, OccasionStatus.IN_PROGRESS)
 
 
+#: Two e-mails closer than this are one click sent twice, or a coach's e-mail crossing
+#: a reminder: the second would only kill the link the first has just delivered.
+RESEND_PAUSE = timedelta(minutes=1)
+
+
 class MailNotSent(ServiceError):
+    pass
+
+
+class RecentlyEmailed(ServiceError):
     pass
 
 
@@ -76,6 +85,9 @@ def email_link(
     address = participant.email
     if not address:
         raise ServiceError(_l("There is no e-mail address for this participant."))
+    if not _claim_sending(participant, now):
+        raise RecentlyEmailed(_l("A link was e-mailed less than a minute ago. Sending "
+                                 "another now would stop that link from working."))
     occasion, token = fresh_link(participant, now, today)
     url = links.survey_url(current_app.config["BASE_URL"], token)
     expires_on = (now + link_lifetime()).astimezone(clock.LOCAL_ZONE).date()
@@ -90,6 +102,23 @@ def email_link(
     audit.record(actor, "send_email", occasion, reminder=actor is None)
     db.session.flush()
     return occasion
+
+
+def _claim_sending(participant: Participant, now: datetime) -> bool:
+    """Mark the participant e-mailed now, unless that happened within ``RESEND_PAUSE``.
+
+    One conditional UPDATE: of two requests at the same moment, the second waits for
+    the first's row lock and then finds the new time, so only one sends.
+    """
+    claimed = db.session.execute(
+        sa.update(Participant)
+        .where(Participant.id == participant.id,
+               sa.or_(Participant.last_emailed_at.is_(None),
+                      Participant.last_emailed_at <= now - RESEND_PAUSE))
+        .values(last_emailed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def reminder_due(participant: Participant, now: datetime, today: date) -> bool:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
-from survey_app.extensions import db, mail
+from survey_app.extensions import db
 from survey_app.models import AuditEvent, OccasionKind, Participant, Role
 from survey_app.services import clock
 from tests.conftest import (
@@ -24,42 +20,9 @@ from tests.conftest import (
     make_user,
     submit_answers,
 )
+from tests.smtp_inbox import free_port, point_mail_at
 
 HOME = "MIA/Östra Södertörn"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def point_mail_at(app, port: int) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    mail.init_app(app)  # Flask-Mail reads its settings when initialised
-
-
-@pytest.fixture
-def inbox(app) -> Iterator[Inbox]:
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    point_mail_at(app, controller.port)
-    try:
-        yield handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -112,6 +75,28 @@ def test_english_speakers_get_english(app, inbox, coach_client):
                                    language="en")
     send_by_email(coach_client, participant)
     assert inbox.messages[0]["Subject"] == "Time to answer some questions"
+
+
+def test_a_second_email_within_a_minute_is_refused_so_the_first_link_keeps_working(
+    app, inbox, coach_client, monkeypatch
+):
+    participant = make_participant("HAN-0005", f"{HOME}/Haninge", email="anna@example.org")
+    sent_at = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: sent_at)
+    send_by_email(coach_client, participant)
+
+    monkeypatch.setattr(clock, "now", lambda: sent_at + timedelta(seconds=50))
+    response = send_by_email(coach_client, participant)
+    page = coach_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "En länk skickades med e-post för mindre än en minut sedan." in page
+    (first,) = inbox.messages
+    assert app.test_client().get(link_in(first).removeprefix(BASE_URL)).status_code == 200
+
+    monkeypatch.setattr(clock, "now", lambda: sent_at + timedelta(minutes=1))
+    send_by_email(coach_client, participant)
+    assert len(inbox.messages) == 2
+    assert app.test_client().get(link_in(inbox.messages[1]).removeprefix(BASE_URL)
+                                 ).status_code == 200
 
 
 def test_when_the_mail_server_is_down_the_old_link_keeps_working(app, coach_client):
