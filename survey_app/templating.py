@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 from flask import Flask
 from flask_babel import (
@@ -21,6 +22,8 @@ from flask_babel import lazy_gettext as _l
 from analysis import Cell
 from analysis.statistics import Interval, Share, ShareDifference
 from analysis.targets import TargetStatus
+from questionnaires import Questionnaire
+from questionnaires.schema import EASY_READ_SUFFIX
 from survey_app.models import (
     ExitOutcome,
     Gender,
@@ -70,6 +73,7 @@ STATUS_LABELS = {
 }
 #: Names of Stegvis' own domains; another instrument's domains show their ids.
 DOMAIN_LABELS = {
+    "step": _l("Step on the ladder"),
     "work_ability": _l("Work ability"),
     "readiness": _l("Ready for work or studies"),
     "health": _l("Self-rated health"),
@@ -79,6 +83,7 @@ DOMAIN_LABELS = {
     "control": _l("Control over the situation"),
     "progress": _l("Closer to work or studies"),
     "satisfaction": _l("Satisfied with the support"),
+    "comment": _l("Anything else to tell"),
 }
 OCCUPATION_LABELS = {
     Occupation.WORK: _l("In work"),
@@ -122,6 +127,22 @@ PERCENT = "#,##0\u00a0%"
 #: the share differences already have; Babel's patterns give a hyphen.
 ONE_DECIMAL = "#,##0.0;\u2212#,##0.0"
 TWO_DECIMALS = "#,##0.00;\u2212#,##0.00"
+
+
+def questionnaire_language_label(code: str) -> str:
+    """A questionnaire language named in the interface's language: "arabiska",
+    "svenska, lättläst"."""
+    base, easy_read = code.removesuffix(EASY_READ_SUFFIX), code.endswith(EASY_READ_SUFFIX)
+    try:
+        name = Locale.parse(base).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        name = code
+    return gettext("%(language)s, easy-read", language=name) if easy_read else name
+
+
+def questionnaire_title(definition: Questionnaire) -> str:
+    """A questionnaire's title in the interface's language, where it has one."""
+    return definition.title.get(str(get_locale())) or definition.title[definition.languages[0]]
 
 
 def monthly_kind_labels() -> dict[str, str]:
@@ -252,6 +273,8 @@ def init_app(app: Flask) -> None:
         GROUP_LABELS=GROUP_LABELS,
         MOMENT_LABELS=MOMENT_LABELS,
         monthly_kind_labels=monthly_kind_labels,
+        questionnaire_language_label=questionnaire_language_label,
+        questionnaire_title=questionnaire_title,
         OCCASION_LABELS=OCCASION_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,

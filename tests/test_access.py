@@ -178,6 +178,8 @@ ROUTES = [
     # No such token: tests/api/test_api.py revokes a real one, and tries another tree's.
     route("admin.revoke_api_token", "POST", "/admin/users/{coach}/tokens/999999/revoke",
           only("admin", ok=404, outside=404)),
+    route("admin.questionnaires", "GET", "/admin/questionnaires", only("admin")),
+    route("admin.questionnaire", "GET", "/admin/questionnaires/stegvis/2", only("admin")),
     route("admin.paper_import_page", "GET", "/admin/import", only("admin")),
     route("admin.paper_import_template", "GET", "/admin/import/template/stegvis/2.xlsx",
           only("admin")),

@@ -138,6 +138,8 @@ def targets(app):
             (admin_client, "/admin/", {}),
             (admin_client, "/admin/audit", {}),
             (admin_client, "/admin/import/template/stegvis/2.xlsx", {}),
+            (admin_client, "/admin/questionnaires", {}),
+            (admin_client, "/admin/questionnaires/stegvis/2", {}),
             (anonymous, "/api/v1/openapi.json", {}),
             (anonymous, "/api/v1/report", bearer),
             (anonymous, "/api/v1/monthly", bearer),

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from survey_app.forms import AppForm, ChoiceRadioField, ChoiceSelectField, ClearDateField
 from survey_app.models import Organisation, Role, User
 from survey_app.services.targets import TargetDefinition
-from survey_app.templating import ROLE_LABELS
+from survey_app.templating import ROLE_LABELS, questionnaire_language_label
 
 DATE_MESSAGE = _l("Enter a date like 2026-03-31.")
 
@@ -155,3 +155,20 @@ class PaperImportForm(AppForm):
         self.questionnaire.choices = [SelectChoice(q, q) for q in questionnaires]
         if self.questionnaire.data is None and questionnaires:
             self.questionnaire.data = questionnaires[-1]
+
+
+class PreviewLanguageForm(AppForm):
+    """Which of a questionnaire version's languages to read it in: a GET choice."""
+
+    class Meta:
+        csrf = False
+
+    language = ChoiceSelectField(
+        _l("Language"), validators=[Optional()],
+        invalid_message=_l("Choose one of the questionnaire's languages."),
+    )
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, questionnaire_language_label(code))
+                                 for code in languages]

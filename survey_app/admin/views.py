@@ -26,6 +26,7 @@ from survey_app.admin.forms import (
     NewUserForm,
     OrganisationForm,
     PaperImportForm,
+    PreviewLanguageForm,
     RenameOrganisationForm,
     TargetsYamlForm,
     goals_form,
@@ -35,12 +36,14 @@ from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm, AppForm
 from survey_app.i18n import current_language
 from survey_app.models import Organisation, User
+from survey_app.participant.display import base_language, text_direction
 from survey_app.services import (
     api_tokens,
     audit,
     clock,
     organisations,
     paper_import,
+    questionnaire_versions,
     targets,
     users,
 )
@@ -285,6 +288,31 @@ def audit_events() -> str:
                        request.args.get("page", 1, type=int))
     other_args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("admin/audit.html", form=form, page=page, other_args=other_args)
+
+
+@bp.get("/questionnaires")
+def questionnaires() -> str:
+    """Every questionnaire version, the one new answers use, and how far each is used."""
+    versions = questionnaire_versions.catalogue_use(current_app.extensions["questionnaires"],
+                                                    current_user.organisation)
+    return render_template("admin/questionnaires.html", versions=versions)
+
+
+@bp.get("/questionnaires/<slug>/<int:version>")
+def questionnaire(slug: str, version: int) -> tuple[str, int] | str:
+    """One version's questions and answers as participants read them, in one language."""
+    try:
+        loaded = current_app.extensions["questionnaires"].get(slug, version)
+    except KeyError:
+        abort(404)
+    languages = loaded.definition.languages
+    form = PreviewLanguageForm(request.args, languages=languages)
+    valid = form.validate()
+    language = (form.language.data or languages[0]) if valid else languages[0]
+    page = render_template("admin/questionnaire.html", loaded=loaded, form=form,
+                           questions=questionnaire_versions.preview(loaded, language),
+                           text_lang=base_language(language), text_dir=text_direction(language))
+    return page if valid else (page, 400)
 
 
 @bp.get("/import/template/<slug>/<int:version>.xlsx")

@@ -18,11 +18,15 @@ from survey_app.services import ServiceError
 DEFAULT_QUESTIONNAIRE = "stegvis"
 
 
+def questionnaire_for_new_responses(catalogue: Catalogue) -> LoadedQuestionnaire:
+    return catalogue.latest(DEFAULT_QUESTIONNAIRE)
+
+
 def questionnaire_for(occasion: Occasion, catalogue: Catalogue) -> LoadedQuestionnaire:
     response = occasion.response
     if response is not None:
         return catalogue.get(response.questionnaire_slug, response.questionnaire_version)
-    return catalogue.latest(DEFAULT_QUESTIONNAIRE)
+    return questionnaire_for_new_responses(catalogue)
 
 
 def text_language(loaded: LoadedQuestionnaire, participant: Participant) -> str:

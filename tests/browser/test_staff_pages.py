@@ -118,6 +118,13 @@ def test_admin_pages_pass_axe(browser, live_server, staff):
     page.get_by_role("button", name="Byt namn").click()
     expect(page).to_have_title(ERROR_TITLE)
     assert_no_violations(page)
+    page.get_by_role("link", name="Enkäter", exact=True).click()
+    assert_no_violations(page)  # every questionnaire version
+    page.get_by_role("link", name="Stegvis självskattning, version 2").click()
+    page.get_by_label("Språk").select_option("ar")
+    page.get_by_role("button", name="Visa").click()
+    assert page.locator('[lang="ar"]').count() == 11
+    assert_no_violations(page)  # one version's questions, right to left
     page.close()
 
 
