@@ -26,9 +26,9 @@ class VersionUse:
     #: New responses are answered with this version.
     for_new_responses: bool
     #: Responses in the viewer's organisations: submitted, and started but not submitted.
-    submitted: int = 0
-    in_progress: int = 0
-    last_submitted_at: datetime | None = None
+    submitted: int
+    in_progress: int
+    last_submitted_at: datetime | None
 
 
 def catalogue_use(catalogue: Catalogue, root: Organisation) -> list[VersionUse]:
@@ -48,13 +48,13 @@ def catalogue_use(catalogue: Catalogue, root: Organisation) -> list[VersionUse]:
         )
     }
     current = questionnaire_for_new_responses(catalogue)
-    ordered = sorted(catalogue, key=lambda loaded: (loaded.definition.slug,
-                                                    -loaded.definition.version))
-    return [
-        VersionUse(loaded, loaded is current,
-                   *counts.get((loaded.definition.slug, loaded.definition.version), ()))
-        for loaded in ordered
-    ]
+    uses = []
+    for loaded in sorted(catalogue, key=lambda loaded: (loaded.definition.slug,
+                                                         -loaded.definition.version)):
+        submitted, in_progress, last = counts.get(
+            (loaded.definition.slug, loaded.definition.version), (0, 0, None))
+        uses.append(VersionUse(loaded, loaded is current, submitted, in_progress, last))
+    return uses
 
 
 @dataclass(frozen=True)
