@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,8 +45,8 @@ class Events:
         return cls(np.array(days, dtype="datetime64[D]"), np.array(genders, dtype=str))
 
 
-def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: int
-                  ) -> MonthlyTable:
+def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: int,
+                  hidden_totals: Mapping[str, Collection[str]] | None = None) -> MonthlyTable:
     """Per kind, a months × genders grid suppressed with its totals.
 
     Another gender than women and men is given as its own group where one of its
@@ -54,6 +54,10 @@ def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: i
     month has few of another gender, whose hidden cells would otherwise take women's
     or men's as complements. Else the other genders are suppressed as one column,
     counted in the total only.
+
+    ``hidden_totals[kind]`` names the groups (genders, or ``TOTAL``) whose count over
+    all the months another table hides, such as attrition's enrolled. Where there is
+    one, the other genders stay in the total: their months would add up to it.
     """
     if not months:
         return MonthlyTable((), shown_groups(lambda g: False), {kind: {} for kind in events})
@@ -67,7 +71,7 @@ def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: i
         of_gender = gender_masks(happened.gender)
         grid = np.column_stack([np.bincount(row[inside & of_gender[g]], minlength=len(months))
                                 for g in GENDERS])
-        mask = _monthly_mask(grid, threshold)
+        mask = _monthly_mask(grid, threshold, (hidden_totals or {}).get(kind, ()))
         counts[kind] = {}
         for i, month_label in enumerate(months):
             counts[kind][month_label] = {
@@ -79,17 +83,25 @@ def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: i
     return MonthlyTable(tuple(months), shown_groups(lambda g: g in shown), counts)
 
 
-def _monthly_mask(grid: np.ndarray, threshold: int) -> SuppressionMask:
+def _monthly_mask(grid: np.ndarray, threshold: int, hidden: Collection[str]) -> SuppressionMask:
     """The mask of a months × ``GENDERS`` grid: each gender its own column if that
     hides no more of women's, men's and the total's figures than one column for
-    every other gender, whose cells are then all hidden."""
+    every other gender, whose cells are then all hidden.
+
+    Apart, every column's total must stay what the mask takes it to be: a count
+    published elsewhere (attrition's enrolled), so neither hidden there nor by the
+    mask as a complement.
+    """
     women_and_men = len(ALWAYS_SHOWN)
     combined = np.column_stack([grid[:, :women_and_men], grid[:, women_and_men:].sum(axis=1)])
     together = suppression_mask(combined, threshold)
-    apart = suppression_mask(grid, threshold)
-    if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
-            and np.all(apart.row_totals <= together.row_totals)):
-        return apart
+    if not hidden:
+        apart = suppression_mask(grid, threshold)
+        if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
+                and np.all(apart.row_totals <= together.row_totals)
+                and not (apart.column_totals & (grid.sum(axis=0) > 0)).any()
+                and not apart.grand_total):
+            return apart
     cells = np.ones_like(grid, dtype=bool)
     column_totals = np.ones(grid.shape[1], dtype=bool)
     cells[:, :women_and_men] = together.cells[:, :women_and_men]

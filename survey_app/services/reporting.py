@@ -3,6 +3,7 @@ functions of ``analysis`` compute, and this module puts the two together."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,8 @@ from analysis.distribution import step_tables
 from analysis.domains import DomainChangeTable, DomainScores, domain_change_table
 from analysis.monthly import Events, MonthlyTable, monthly_table, months_between
 from analysis.movement import (
+    GENDERS,
+    TOTAL,
     MovementBreakdown,
     MovementStatistics,
     Steps,
@@ -134,11 +137,27 @@ class EvaluatorReport:
 MONTHLY_SPAN = 24
 
 
-def monthly_report(
+def attrition_and_monthly_tables(
     data: ReportData, filters: ReportFilters, today: date, threshold: int
+) -> tuple[AttritionTable, MonthlyTable]:
+    """Attrition, and the monthly table, whose enrolments add up to attrition's
+    enrolled: a gender's count hidden there stays hidden in the sum of its months."""
+    attrition = attrition_table(participant_progress(data, today), threshold)
+    enrolled = attrition.counts["enrolled"]
+    # A gender nobody has is left out of attrition, with nothing to hide.
+    present = {*np.unique(data.gender).tolist(), TOTAL}
+    hidden = {group for group in (*GENDERS, TOTAL)
+              if group in present and (group not in enrolled or enrolled[group].suppressed)}
+    return attrition, monthly_report(data, filters, today, threshold, {"enrolled": hidden})
+
+
+def monthly_report(
+    data: ReportData, filters: ReportFilters, today: date, threshold: int,
+    hidden_totals: Mapping[str, Collection[str]] | None = None,
 ) -> MonthlyTable:
     """Enrolments and exits per month by gender, from the first enrolment (at most
-    two years back, or the chosen period) to this month."""
+    two years back, or the chosen period) to this month; ``hidden_totals`` as for
+    ``monthly_table``."""
     last = min(filters.enrolled_to or today, today)
     earliest = date(today.year - MONTHLY_SPAN // 12, today.month, 1)
     first = max(filters.enrolled_from or earliest, earliest)
@@ -151,7 +170,7 @@ def monthly_report(
         "enrolled": Events(data.enrolled_on, data.gender),
         "exited": Events(data.exited_on[exited], data.gender[exited]),
     }
-    return monthly_table(events, months_between(first, last), threshold)
+    return monthly_table(events, months_between(first, last), threshold, hidden_totals)
 
 
 #: The whole self-assessment: every scored statement asked at intake, ladder aside.
@@ -284,9 +303,8 @@ def analyse(
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
         domains = pool.submit(domain_change_table, domain_scores, threshold, min_n)
-        attrition = pool.submit(
-            lambda: attrition_table(participant_progress(data, today), threshold))
-        monthly = pool.submit(monthly_report, data, filters, today, threshold)
+        attrition_and_monthly = pool.submit(
+            attrition_and_monthly_tables, data, filters, today, threshold)
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
                                       threshold, min_n)
         steps = steps_of(data, catalogue)
@@ -321,7 +339,7 @@ def analyse(
             ],
             targets_set_on=inputs.targets_set_on,
             reliable_change=reliable_change.result(),
-            monthly=monthly.result(),
-            attrition=attrition.result(),
+            attrition=attrition_and_monthly.result()[0],
+            monthly=attrition_and_monthly.result()[1],
             domains=domains.result(),
         )

@@ -223,3 +223,18 @@ def test_monthly_counts_keep_other_genders_in_the_total_where_apart_they_would_h
     assert [january[g].value for g in table.groups] == [9, 6, 25]
     assert [february[g].value for g in table.groups] == [7, 10, 29]
     assert january["not_stated"].suppressed and february["other"].suppressed
+
+
+def test_monthly_counts_never_add_up_to_a_total_hidden_elsewhere():
+    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
+    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 9, "other": 6},
+                                       2: {"woman": 9, "man": 9, "other": 6}})
+    shown = monthly_table({"enrolled": enrolled}, months, threshold=5)
+    assert shown.groups == ("woman", "man", "other", "total")
+    # Attrition hid the 12 of other gender (a complement there): their months, 6 and
+    # 6, would add up to it. Kept in the total, they give nothing away.
+    table = monthly_table({"enrolled": enrolled}, months, threshold=5,
+                          hidden_totals={"enrolled": {"other"}})
+    assert table.groups == ("woman", "man", "total")
+    assert [table.counts["enrolled"][m]["total"].value for m in months] == [24, 24]
+    assert [table.counts["enrolled"][m]["woman"].value for m in months] == [9, 9]
