@@ -57,7 +57,8 @@ def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: i
 
     ``hidden_totals[kind]`` names the groups (genders, or ``TOTAL``) whose count over
     all the months another table hides, such as attrition's enrolled. Where there is
-    one, the other genders stay in the total: their months would add up to it.
+    one, the other genders stay in the total: their months would add up to it; where
+    it is women's, men's or the total, each month gives its total only.
     """
     if not months:
         return MonthlyTable((), shown_groups(lambda g: False), {kind: {} for kind in events})
@@ -93,6 +94,13 @@ def _monthly_mask(grid: np.ndarray, threshold: int, hidden: Collection[str]) -> 
     mask as a complement.
     """
     women_and_men = len(ALWAYS_SHOWN)
+    if any(group in hidden for group in (*ALWAYS_SHOWN, TOTAL)):
+        # Rare: attrition hid women's or men's count as a complement. Any split of
+        # the months could add up to it, so only each month's total is given.
+        totals = suppression_mask(grid.sum(axis=1)[:, None], threshold,
+                                  hidden_grand_total=TOTAL in hidden)
+        return SuppressionMask(np.ones_like(grid, dtype=bool), totals.cells[:, 0],
+                               np.ones(grid.shape[1], dtype=bool), totals.grand_total)
     combined = np.column_stack([grid[:, :women_and_men], grid[:, women_and_men:].sum(axis=1)])
     together = suppression_mask(combined, threshold)
     if not hidden:

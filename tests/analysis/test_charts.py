@@ -238,3 +238,9 @@ def test_monthly_counts_never_add_up_to_a_total_hidden_elsewhere():
     assert table.groups == ("woman", "man", "total")
     assert [table.counts["enrolled"][m]["total"].value for m in months] == [24, 24]
     assert [table.counts["enrolled"][m]["woman"].value for m in months] == [9, 9]
+    # Women's count hidden there: any split of a month could add up to it.
+    no_split = monthly_table({"enrolled": enrolled}, months, threshold=5,
+                             hidden_totals={"enrolled": {"woman"}})
+    assert [no_split.counts["enrolled"][m]["total"].value for m in months] == [24, 24]
+    assert all(cell.suppressed for m in months for group, cell in
+               no_split.counts["enrolled"][m].items() if group != "total")
