@@ -89,26 +89,26 @@ def _monthly_mask(grid: np.ndarray, threshold: int, hidden: Collection[str]) -> 
     hides no more of women's, men's and the total's figures than one column for
     every other gender, whose cells are then all hidden.
 
-    Apart, every column's total must stay what the mask takes it to be: a count
-    published elsewhere (attrition's enrolled), so neither hidden there nor by the
-    mask as a complement.
+    The months of a gender add up to its count enrolled, which attrition shows: the
+    column totals are known to the reader, never hidden, and checked as known.
     """
     women_and_men = len(ALWAYS_SHOWN)
     if any(group in hidden for group in (*ALWAYS_SHOWN, TOTAL)):
         # Rare: attrition hid women's or men's count as a complement. Any split of
         # the months could add up to it, so only each month's total is given.
+        known = TOTAL not in hidden
         totals = suppression_mask(grid.sum(axis=1)[:, None], threshold,
-                                  hidden_grand_total=TOTAL in hidden)
+                                  column_totals_known=known,
+                                  hidden_column_totals=None if known else [True],
+                                  hidden_grand_total=not known)
         return SuppressionMask(np.ones_like(grid, dtype=bool), totals.cells[:, 0],
                                np.ones(grid.shape[1], dtype=bool), totals.grand_total)
     combined = np.column_stack([grid[:, :women_and_men], grid[:, women_and_men:].sum(axis=1)])
-    together = suppression_mask(combined, threshold)
+    together = suppression_mask(combined, threshold, column_totals_known=True)
     if not hidden:
-        apart = suppression_mask(grid, threshold)
+        apart = suppression_mask(grid, threshold, column_totals_known=True)
         if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
-                and np.all(apart.row_totals <= together.row_totals)
-                and not (apart.column_totals & (grid.sum(axis=0) > 0)).any()
-                and not apart.grand_total):
+                and np.all(apart.row_totals <= together.row_totals)):
             return apart
     cells = np.ones_like(grid, dtype=bool)
     column_totals = np.ones(grid.shape[1], dtype=bool)

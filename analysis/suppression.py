@@ -83,6 +83,7 @@ def suppression_mask(
     counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False,
     hidden_row_totals: Sequence[bool] | None = None,
     hidden_column_totals: Sequence[bool] | None = None, hidden_grand_total: bool = False,
+    column_totals_known: bool = False,
 ) -> SuppressionMask:
     """Decide which cells, row totals, column totals and grand total to hide.
 
@@ -95,11 +96,18 @@ def suppression_mask(
     totals that another table hides, as margins it shares with this one: they are
     hidden here too, and protected like every hidden cell, so that this table's cells
     cannot give them away.
+
+    ``column_totals_known`` is for a table whose column totals a reader knows from
+    another, such as months of enrolment by gender beside the enrolled by gender:
+    none of them, nor the grand total, is hidden or taken as a complement, and each
+    counts as known when checking that no hidden cell can be worked out.
     """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
         raise ValueError("counts must be a two-dimensional table")
+    if column_totals_known and (hidden_column_totals is not None or hidden_grand_total):
+        raise ValueError("a column total cannot be both known and hidden")
     forced_rows, forced_columns = (
         np.zeros(size, dtype=bool) if flags is None else np.asarray(flags, dtype=bool)
         for flags, size in ((hidden_row_totals, table.shape[0]),
@@ -109,14 +117,15 @@ def suppression_mask(
     used_columns = np.flatnonzero(table.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
         return _mask(table, threshold, whole_rows, forced_rows, forced_columns,
-                     hidden_grand_total)
+                     hidden_grand_total, column_totals_known)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
     if used_rows.size == 0:
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
     inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows,
-                  forced_rows[used_rows], forced_columns[used_columns], hidden_grand_total)
+                  forced_rows[used_rows], forced_columns[used_columns], hidden_grand_total,
+                  column_totals_known)
     cells[np.ix_(used_rows, used_columns)] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
@@ -125,7 +134,7 @@ def suppression_mask(
 
 def _mask(
     table: np.ndarray, threshold: int, whole_rows: bool, hidden_row_totals: np.ndarray,
-    hidden_column_totals: np.ndarray, hidden_grand_total: bool,
+    hidden_column_totals: np.ndarray, hidden_grand_total: bool, column_totals_known: bool,
 ) -> SuppressionMask:
     """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
@@ -140,6 +149,10 @@ def _mask(
     hidden[:rows, columns] |= hidden_row_totals
     hidden[rows, :columns] |= hidden_column_totals
     hidden[rows, columns] |= hidden_grand_total
+    # What a reader knows from elsewhere is never hidden, however small.
+    known = np.zeros_like(hidden)
+    known[rows, :] = column_totals_known
+    hidden &= ~known
     cost = partial(_complement_cost, full, hidden, whole_rows)
 
     lines = [(row, slice(None)) for row in range(rows + 1)]
@@ -151,15 +164,21 @@ def _mask(
             if not _hides_too_little(full, hidden, threshold, line):
                 continue
             parts = hidden[line][:-1]
-            visible = [_in_full(line, index) for index in np.flatnonzero(~parts)]
+            visible = [place for place in (_in_full(line, index)
+                                           for index in np.flatnonzero(~parts))
+                       if not known[place]]
+            total = _in_full(line, parts.size)
             if visible:
                 hidden[min(visible, key=cost)] = True
+            elif not known[total]:
+                hidden[total] = True
             else:
-                hidden[_in_full(line, parts.size)] = True
+                continue  # what the line still shows, a reader knows anyway
             changed = True
 
     while exposed := _exactly_recoverable(full, hidden):
-        hid_more = [_hide_a_neighbour(hidden, row, column, cost) for row, column in exposed]
+        hid_more = [_hide_a_neighbour(hidden, known, row, column, cost)
+                    for row, column in exposed]
         # With everything hidden, what is still "recoverable" is structure (the
         # totals of an empty table are zero), not anything the table published.
         if not any(hid_more):
@@ -334,17 +353,19 @@ def _complement_cost(full: np.ndarray, hidden: np.ndarray, whole_rows: bool,
     return (is_total, breaks_a_row, int(full[cell]))
 
 
-def _hide_a_neighbour(hidden: np.ndarray, row: int, column: int,
+def _hide_a_neighbour(hidden: np.ndarray, known: np.ndarray, row: int, column: int,
                       cost: Callable[[tuple[int, int]], tuple[bool, bool, int]]) -> bool:
-    """Hide the published cell sharing a line with (row, column) that costs least.
+    """Hide the published cell sharing a line with (row, column) that costs least,
+    but never one a reader knows from elsewhere (``known``).
 
-    Returns False when every cell is hidden already.
+    Returns False when every cell that can be is hidden already.
     """
     last_row, last_column = hidden.shape[0] - 1, hidden.shape[1] - 1
-    candidates = [(row, c) for c in range(last_column + 1) if not hidden[row, c]]
-    candidates += [(r, column) for r in range(last_row + 1) if not hidden[r, column]]
+    open_ = ~hidden & ~known
+    candidates = [(row, c) for c in range(last_column + 1) if open_[row, c]]
+    candidates += [(r, column) for r in range(last_row + 1) if open_[r, column]]
     if not candidates:
-        candidates = [tuple(p) for p in np.argwhere(~hidden)]
+        candidates = [tuple(p) for p in np.argwhere(open_)]
     if not candidates:
         return False
 

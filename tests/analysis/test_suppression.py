@@ -210,6 +210,46 @@ def test_no_hidden_cell_can_be_worked_out_from_the_published_table(whole_rows):
             assert whole_numbers_possible >= 1, (table, threshold, cell)
 
 
+def test_column_totals_a_reader_knows_are_never_hidden_nor_relied_on():
+    # Months × (women, men, other genders), beside the enrolled by gender. Unaware,
+    # the table takes the men's total as a complement, hides the second month's 7
+    # men and shows the first month's 7: with the men's 14 known from attrition, the
+    # hidden 7 follows.
+    table = np.array([[7, 7, 0], [11, 7, 2]])
+    unaware = suppression_mask(table, threshold=5)
+    assert unaware.column_totals[1] and unaware.cells[1, 1] and not unaware.cells[0, 1]
+    known = SuppressionMask(unaware.cells, unaware.row_totals, np.zeros(3, bool), False)
+    assert possible_counts(table, known, 1, 1) == (7, 7)
+
+    mask = suppression_mask(table, threshold=5, column_totals_known=True)
+    assert not mask.column_totals.any() and not mask.grand_total
+    for row, column in np.argwhere(mask.cells):
+        low, high = possible_range(table, mask, (int(row), int(column)))
+        assert high - low >= 1, (row, column)
+
+
+def test_a_total_cannot_be_both_known_and_hidden():
+    with pytest.raises(ValueError, match="both known and hidden"):
+        suppression_mask([[5, 6]], 5, column_totals_known=True, hidden_column_totals=[True, False])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_with_column_totals_known_no_hidden_cell_can_be_worked_out(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(100):
+        months = int(rng.integers(2, 6))
+        # Women and men of a few a month, and now and then someone of another gender.
+        table = np.column_stack([rng.poisson(rng.uniform(1, 9), months) for _ in range(2)]
+                                + [rng.poisson(rng.uniform(0, 2), months)])
+        threshold = int(rng.integers(3, 7))
+        mask = suppression_mask(table, threshold, column_totals_known=True)
+        used = table.sum(axis=0) > 0
+        assert not (mask.column_totals & used).any() and not mask.grand_total
+        for row, column in np.argwhere(mask.cells & used & (table.sum(axis=1) > 0)[:, None]):
+            low, high = possible_range(table, mask, (int(row), int(column)))
+            assert high - low >= 1 - 1e-9, (table.tolist(), threshold, (row, column))
+
+
 def random_hidden_patterns(seed: int, tables: int, largest: int, most_columns: int):
     """Random tables with random cells and totals hidden, not only the patterns the
     rule leaves; small counts give many zeros, which non-negativity pins down."""
