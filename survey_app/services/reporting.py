@@ -3,7 +3,7 @@ functions of ``analysis`` compute, and this module puts the two together."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +12,7 @@ import numpy as np
 from flask import current_app
 from threadpoolctl import threadpool_limits
 
-from analysis import MovementTable, StepDistribution, bootstrap
+from analysis import Cell, MovementTable, StepDistribution, bootstrap
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
 from analysis.distribution import step_tables
@@ -137,18 +137,32 @@ class EvaluatorReport:
 MONTHLY_SPAN = 24
 
 
-def attrition_and_monthly_tables(
-    data: ReportData, filters: ReportFilters, today: date, threshold: int
-) -> tuple[AttritionTable, MonthlyTable]:
-    """Attrition, and the monthly table, whose enrolments add up to attrition's
-    enrolled: a gender's count hidden there stays hidden in the sum of its months."""
-    attrition = attrition_table(participant_progress(data, today), threshold)
-    enrolled = attrition.counts["enrolled"]
-    # A gender nobody has is left out of attrition, with nothing to hide.
-    present = {*np.unique(data.gender).tolist(), TOTAL}
-    hidden = {group for group in (*GENDERS, TOTAL)
-              if group in present and (group not in enrolled or enrolled[group].suppressed)}
-    return attrition, monthly_report(data, filters, today, threshold, {"enrolled": hidden})
+def hidden_sizes(size_of: Callable[[str], Cell | None], genders: np.ndarray) -> set[str]:
+    """The groups (genders and ``TOTAL``) whose size a table hides, of those someone
+    belongs to: ``size_of`` gives a group's published size, None for a group left out.
+    A gender nobody has is left out with nothing to hide."""
+    present = {*np.unique(genders).tolist(), TOTAL}
+    return {group for group in (*GENDERS, TOTAL)
+            if group in present and ((size := size_of(group)) is None or size.suppressed)}
+
+
+def monthly_beside(
+    data: ReportData, filters: ReportFilters, today: date, threshold: int,
+    attrition: AttritionTable, judged: list[JudgedTarget],
+) -> MonthlyTable:
+    """The monthly table, whose months add up to attrition's enrolled and to the
+    exited that exit-outcome targets count: a group's size hidden there must not be
+    given back by the sum of its months."""
+    exited = data.exit_outcome != ""
+    hidden_exited: set[str] = set()
+    for target in judged:
+        if target.definition.rule == targets.TargetRule.EXIT_OUTCOME:
+            sizes = {group.group: group.n for group in target.result.groups}
+            hidden_exited |= hidden_sizes(sizes.get, data.gender[exited])
+    return monthly_report(data, filters, today, threshold, {
+        "enrolled": hidden_sizes(attrition.counts["enrolled"].get, data.gender),
+        "exited": hidden_exited,
+    })
 
 
 def monthly_report(
@@ -283,8 +297,8 @@ def analyse(
     fewer than ``threshold`` participants are hidden; no test or interval is computed
     on fewer than ``min_n``.
 
-    The domain table (bootstrap intervals for every domain and group), attrition,
-    the monthly table and reliable change are computed in other threads meanwhile:
+    The domain table (bootstrap intervals for every domain and group), attrition
+    and reliable change are computed in other threads meanwhile:
     their cost is numpy's on whole columns, which releases the GIL. The domain
     table, the longest, starts first.
 
@@ -303,8 +317,8 @@ def analyse(
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
         domains = pool.submit(domain_change_table, domain_scores, threshold, min_n)
-        attrition_and_monthly = pool.submit(
-            attrition_and_monthly_tables, data, filters, today, threshold)
+        attrition = pool.submit(
+            lambda: attrition_table(participant_progress(data, today), threshold))
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
                                       threshold, min_n)
         steps = steps_of(data, catalogue)
@@ -315,6 +329,11 @@ def analyse(
                            (domain_scores.after - domain_scores.before).T, strict=True))
         parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
+        judged = [
+            JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
+                                          threshold, min_n))
+            for d in inputs.targets
+        ]
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(
@@ -332,14 +351,10 @@ def analyse(
             movement=table,
             statistics=movement_statistics(steps, table, min_n),
             distribution=ladder_tables.distribution,
-            targets=[
-                JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
-                                              threshold, min_n))
-                for d in inputs.targets
-            ],
+            targets=judged,
             targets_set_on=inputs.targets_set_on,
             reliable_change=reliable_change.result(),
-            attrition=attrition_and_monthly.result()[0],
-            monthly=attrition_and_monthly.result()[1],
+            attrition=attrition.result(),
+            monthly=monthly_beside(data, filters, today, threshold, attrition.result(), judged),
             domains=domains.result(),
         )

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from survey_app.models import Gender, OccasionKind, Role
-from survey_app.services import clock, organisations
+from survey_app.extensions import db
+from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
+from survey_app.services import clock, enrolment, organisations
 from tests.conftest import drawn_texts, login_as, make_participant, make_user, submit_answers
 
 HOME = "MIA/Östra Södertörn"
@@ -214,3 +215,33 @@ def test_the_monthly_table_never_adds_up_to_a_count_attrition_hides(app):
     page = client.get("/evaluator/").get_data(as_text=True)
     assert cells(page, "Inskrivna") == ["18", "18", "49"]  # not stated and other: hidden
     assert monthly_headings() == ["kvinnor", "män", "totalt"]
+
+
+def test_the_monthly_exits_never_add_up_to_a_count_a_target_hides(app):
+    # Exits this month: women 5, men 6, not stated 8 and 2 of another gender. The
+    # work-or-studies target counts exited participants: it hides the 2 and, as the
+    # smallest beside them, the women's 5.
+    exits = {Gender.WOMAN: 5, Gender.MAN: 6, Gender.NOT_STATED: 8, Gender.OTHER: 2}
+    for gender, count in exits.items():
+        for i in range(count):
+            participant = make_participant(f"{gender.value[:2].upper()}{i}", f"{HOME}/Haninge",
+                                           gender=gender,
+                                           enrolled_on=clock.today() - timedelta(days=100))
+            enrolment.record_exit(
+                participant, exited_on=clock.today(), outcome=ExitOutcome.WORK, actor=None,
+                today=clock.today(),
+                circumstances=enrolment.Circumstances(Occupation.WORK, IncomeSource.SALARY))
+    db.session.commit()
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    page = client.get("/evaluator/").get_data(as_text=True)
+    work = page.split("Går vidare till arbete eller studier")[1]
+    assert cells(work, "Kvinnor")[0] == "–" and cells(work, "Män")[0] == "6"
+
+    table = page.split("Deltagare inskrivna och avslutade per månad")[1].split("</table>")[0]
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', table)[1:]
+    row = table.split(f">{clock.today():%Y-%m}</th>")[1].split("</tr>")[0]
+    figures = dict(zip(headings, re.findall(r"<td[^>]*>([^<]*)</td>", row), strict=True))
+    # The month's 5 women would be the target's hidden 5, and give away the 2.
+    assert figures["Avslutade: kvinnor"] == "–"
+    assert figures["Avslutade: totalt"] == "21"
