@@ -89,13 +89,14 @@ def _monthly_mask(grid: np.ndarray, threshold: int, hidden: Collection[str]) -> 
     hides no more of women's, men's and the total's figures than one column for
     every other gender, whose cells are then all hidden.
 
-    The months of a gender add up to its count enrolled, which attrition shows: the
-    column totals are known to the reader, never hidden, and checked as known.
+    The months of a gender add up to a count another table shows (attrition's
+    enrolled, the exited that exit-outcome targets count): the column totals are
+    known to the reader, never hidden, and checked as known.
     """
     women_and_men = len(ALWAYS_SHOWN)
     if any(group in hidden for group in (*ALWAYS_SHOWN, TOTAL)):
-        # Rare: attrition hid women's or men's count as a complement. Any split of
-        # the months could add up to it, so only each month's total is given.
+        # Rare: the other table hid women's or men's count as a complement. Any
+        # split of the months could add up to it, so only each month's total is given.
         known = TOTAL not in hidden
         totals = suppression_mask(grid.sum(axis=1)[:, None], threshold,
                                   column_totals_known=known,
