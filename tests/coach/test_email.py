@@ -160,3 +160,18 @@ def test_send_reminders_reports_failures_and_exits_non_zero(app, runner):
     assert result.exit_code == 1
     assert "Sent 0 reminder(s); 0 waiting" in result.output and "1 failed" in result.output
     assert db.session.scalars(sa.select(Participant)).one().last_emailed_at is None
+
+
+def test_a_reminder_run_crossing_a_coachs_email_leaves_the_participant_waiting(
+    app, inbox, runner
+):
+    # With no pause between reminders configured, only the minute between two
+    # e-mails (a coach's, just now) keeps the run from killing that link.
+    app.config["REMINDER_INTERVAL_DAYS"] = 0
+    participant = make_participant("DUE-3", f"{HOME}/Haninge", email="due@example.org")
+    participant.last_emailed_at = clock.now() - timedelta(seconds=30)
+    db.session.commit()
+    result = runner.invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 0 reminder(s); 1 waiting" in result.output
+    assert inbox.messages == []
