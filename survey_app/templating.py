@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
-from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 from flask import Flask
 from flask_babel import (
@@ -23,7 +22,6 @@ from analysis import Cell
 from analysis.statistics import Interval, Share, ShareDifference
 from analysis.targets import TargetStatus
 from questionnaires import Questionnaire
-from questionnaires.schema import EASY_READ_SUFFIX
 from survey_app.models import (
     ExitOutcome,
     Gender,
@@ -33,6 +31,7 @@ from survey_app.models import (
     ResponseMode,
     Role,
 )
+from survey_app.participant.display import base_language, language_name
 from survey_app.services import targets
 from survey_app.services.clock import LOCAL_ZONE
 from survey_app.services.schedule import OccasionStatus
@@ -132,12 +131,9 @@ TWO_DECIMALS = "#,##0.00;\u2212#,##0.00"
 def questionnaire_language_label(code: str) -> str:
     """A questionnaire language named in the interface's language: "arabiska",
     "svenska, lättläst"."""
-    base, easy_read = code.removesuffix(EASY_READ_SUFFIX), code.endswith(EASY_READ_SUFFIX)
-    try:
-        name = Locale.parse(base).get_display_name(get_locale()) or code
-    except (ValueError, UnknownLocaleError):
-        name = code
-    return gettext("%(language)s, easy-read", language=name) if easy_read else name
+    base = base_language(code)
+    name = language_name(base, get_locale())
+    return name if base == code else gettext("%(language)s, easy-read", language=name)
 
 
 def questionnaire_title(definition: Questionnaire) -> str:

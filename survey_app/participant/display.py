@@ -51,13 +51,14 @@ def base_languages(available: list[str]) -> list[str]:
     return list(dict.fromkeys(base_language(language) for language in available))
 
 
-def language_name(code: str) -> str:
-    """A language's own name for itself ("svenska", "English", "العربية")."""
+def language_name(code: str, in_locale: Locale | str | None = None) -> str:
+    """A language's own name for itself ("Svenska", "English", "العربية"), or its name
+    in ``in_locale`` as within a sentence ("arabiska")."""
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).get_display_name(in_locale or code) or code
     except (ValueError, UnknownLocaleError):
         return code
-    return name[:1].upper() + name[1:]
+    return name if in_locale else name[:1].upper() + name[1:]
 
 
 def text_direction(language: str) -> str:
