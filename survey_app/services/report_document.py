@@ -11,7 +11,13 @@ from typing import Any
 
 from flask_babel import force_locale
 
-from analysis.movement import MovementBreakdown, MovementStatistics, MovementTable
+from analysis.monthly import MonthlyTable
+from analysis.movement import (
+    MovementBreakdown,
+    MovementStatistics,
+    MovementTable,
+    TransitionTable,
+)
 from analysis.reliability import CATEGORIES as RELIABLE_CATEGORIES
 from analysis.reliability import ReliableChangeTable
 from analysis.statistics import (
@@ -170,6 +176,7 @@ def report_document(report: EvaluatorReport, filters: ReportFilters) -> dict[str
                     for moment in distribution.moments
                 },
             },
+            "transitions": _transitions(report.transitions),
         },
         "domains": {
             domain: {
@@ -185,6 +192,7 @@ def report_document(report: EvaluatorReport, filters: ReportFilters) -> dict[str
         "reliable_change": [_reliable(table) for table in report.reliable_change],
         "targets": [_target(judged) for judged in report.targets],
         "targets_set_on": report.targets_set_on.path if report.targets_set_on else None,
+        "monthly": _monthly(report.monthly),
         "methods": methods(report.min_n),
     }
 
@@ -202,6 +210,23 @@ def _movement(movement: MovementTable, statistics: MovementStatistics) -> dict[s
         },
         "not_measurable": figure(movement.not_measurable),
         "women_vs_men": _difference(statistics.women_vs_men),
+    }
+
+
+def _transitions(table: TransitionTable) -> dict[str, Any]:
+    return {
+        "steps": list(table.steps),
+        "counts": [[figure(cell) for cell in row] for row in table.counts],
+    }
+
+
+def _monthly(table: MonthlyTable) -> dict[str, Any]:
+    return {
+        month: {
+            kind: {GROUP_KEYS[g]: figure(by_kind[month][g]) for g in table.groups}
+            for kind, by_kind in table.counts.items()
+        }
+        for month in table.months
     }
 
 

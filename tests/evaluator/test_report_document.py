@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from survey_app.models import Gender, Role
 from survey_app.services import clock
 from tests.conftest import login_as, make_user
-from tests.evaluator.test_report import HOME, answered_steps, cells
+from tests.evaluator.test_report import HOME, answered_steps, cells, monthly_figures
 
 
 def figures(document: object):
@@ -235,6 +235,56 @@ def test_the_step_distribution_is_given_per_group_at_intake_latest_and_exit(app,
     assert [share["value"] for share in latest_total[2:4]] == [16 / 30, 14 / 30]
     # Nobody has exited: nothing at exit, not even how many.
     assert all(figure["suppressed"] for figure in figures(distribution["exit"]))
+
+
+def test_the_transitions_and_months_are_the_figures_on_the_page(app, runner):
+    make_cohorts()
+    for i in range(10):
+        answered_steps(f"T{i}", Gender.MAN, [2, 3])
+        answered_steps(f"U{i}", Gender.WOMAN, [3, 4])
+    for i in range(6):
+        answered_steps(f"V{i}", Gender.WOMAN, [1, 3])
+    document = report(runner)
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    page = client.get("/evaluator/").get_data(as_text=True)
+
+    def on_page(figure: dict) -> str:
+        return "–" if figure["suppressed"] else str(figure["value"])
+
+    transitions = document["step_movement"]["transitions"]
+    # Intake step → latest step: 6 women 1→3, 6 women 1→4; 8 women and 10 men 2→3,
+    # 4 women 2→4; 8 men 3→3, 4 men and 10 women 3→4. Every other cell is 0.
+    by_hand = {(1, 3): 6, (1, 4): 6, (2, 3): 18, (2, 4): 4, (3, 3): 8, (3, 4): 14}
+    steps = transitions["steps"]
+    table = page.split("Deltagare efter steg vid inskrivning")[1].split("</table>")[0]
+    for intake, row in zip(steps, transitions["counts"], strict=True):
+        assert cells(table, f"Steg {intake}") == [on_page(figure) for figure in row]
+        for latest, figure in zip(steps, row, strict=True):
+            count = by_hand.get((intake, latest), 0)
+            assert figure["value"] in (None, count)
+            assert figure["suppressed"] or count >= document["suppression_threshold"]
+    assert not all(figure["suppressed"] for figure in figures(transitions))
+
+    # Enrolled: 28 women and 22 men three months ago (95 days), 6 women 285 days ago.
+    monthly = document["monthly"]
+    by_hand = {f"{clock.today() - timedelta(days=95):%Y-%m}": {"women": 28, "men": 22},
+               f"{clock.today() - timedelta(days=285):%Y-%m}": {"women": 6, "men": 0}}
+    assert list(monthly) == sorted(monthly) and set(by_hand) <= set(monthly)
+    labels = {"women": "kvinnor", "men": "män", "total": "totalt"}
+    for month, kinds in monthly.items():
+        assert set(kinds) == {"enrolled", "exited"}
+        assert all(figure["suppressed"] for figure in figures(kinds["exited"]))  # nobody
+        enrolled = kinds["enrolled"]
+        assert set(enrolled) == set(labels)
+        page_figures = monthly_figures(page, month, "Inskrivna")
+        assert {labels[group]: on_page(f) for group, f in enrolled.items()} == page_figures
+        count = by_hand.get(month, {"women": 0, "men": 0})
+        count["total"] = count["women"] + count["men"]
+        for group, figure in enrolled.items():
+            assert figure["value"] in (None, count[group]), (month, group)
+    months_ago = by_hand.keys()
+    assert any(not monthly[month]["enrolled"]["total"]["suppressed"] for month in months_ago)
 
 
 def test_a_questionnaire_version_filter_counts_only_answers_on_it(app, runner):
