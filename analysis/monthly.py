@@ -56,9 +56,8 @@ def monthly_table(events: dict[str, Events], months: Sequence[str], threshold: i
     counted in the total only.
 
     ``hidden_totals[kind]`` names the groups (genders, or ``TOTAL``) whose count over
-    all the months another table hides, such as attrition's enrolled. Where there is
-    one, the other genders stay in the total: their months would add up to it; where
-    it is women's, men's or the total, each month gives its total only.
+    all the months another table hides, such as attrition's enrolled: their months
+    never add up to it, nor let it be worked out with the counts that table shows.
     """
     if not months:
         return MonthlyTable((), shown_groups(lambda g: False), {kind: {} for kind in events})
@@ -89,28 +88,35 @@ def _monthly_mask(grid: np.ndarray, threshold: int, hidden: Collection[str]) -> 
     hides no more of women's, men's and the total's figures than one column for
     every other gender, whose cells are then all hidden.
 
-    The months of a gender add up to a count another table shows (attrition's
-    enrolled, the exited that exit-outcome targets count): the column totals are
-    known to the reader, never hidden, and checked as known.
+    The months of a gender add up to a count another table gives (attrition's
+    enrolled, the exited that exit-outcome targets count): the column totals it
+    shows are known to the reader, never hidden, and checked as known; those it
+    hides (``hidden``) are hidden here too, and protected.
     """
     women_and_men = len(ALWAYS_SHOWN)
-    if any(group in hidden for group in (*ALWAYS_SHOWN, TOTAL)):
-        # Rare: the other table hid women's or men's count as a complement. Any
-        # split of the months could add up to it, so only each month's total is given.
-        known = TOTAL not in hidden
-        totals = suppression_mask(grid.sum(axis=1)[:, None], threshold,
-                                  column_totals_known=known,
-                                  hidden_column_totals=None if known else [True],
-                                  hidden_grand_total=not known)
-        return SuppressionMask(np.ones_like(grid, dtype=bool), totals.cells[:, 0],
-                               np.ones(grid.shape[1], dtype=bool), totals.grand_total)
+    if len(hidden) == 1:
+        # One hidden count beside its total and the other groups' counts is the total
+        # minus the rest, known however it is labelled.
+        hidden = ()
+    hidden_totals = [group in hidden for group in GENDERS]
+    total_hidden = TOTAL in hidden
+
+    def mask(table: np.ndarray, hidden_columns: list[bool]) -> SuppressionMask:
+        return suppression_mask(table, threshold, hidden_column_totals=hidden_columns,
+                                known_column_totals=[not h for h in hidden_columns],
+                                hidden_grand_total=total_hidden,
+                                grand_total_known=not total_hidden)
+
+    # The other genders together add up to their own counts, or to the total less
+    # women's and men's: known where either is.
+    others_known = (not any(hidden_totals[women_and_men:])
+                    or not any((*hidden_totals[:women_and_men], total_hidden)))
     combined = np.column_stack([grid[:, :women_and_men], grid[:, women_and_men:].sum(axis=1)])
-    together = suppression_mask(combined, threshold, column_totals_known=True)
-    if not hidden:
-        apart = suppression_mask(grid, threshold, column_totals_known=True)
-        if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
-                and np.all(apart.row_totals <= together.row_totals)):
-            return apart
+    together = mask(combined, [*hidden_totals[:women_and_men], not others_known])
+    apart = mask(grid, hidden_totals)
+    if (np.all(apart.cells[:, :women_and_men] <= together.cells[:, :women_and_men])
+            and np.all(apart.row_totals <= together.row_totals)):
+        return apart
     cells = np.ones_like(grid, dtype=bool)
     column_totals = np.ones(grid.shape[1], dtype=bool)
     cells[:, :women_and_men] = together.cells[:, :women_and_men]

@@ -83,7 +83,7 @@ def suppression_mask(
     counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False,
     hidden_row_totals: Sequence[bool] | None = None,
     hidden_column_totals: Sequence[bool] | None = None, hidden_grand_total: bool = False,
-    column_totals_known: bool = False,
+    known_column_totals: Sequence[bool] | None = None, grand_total_known: bool = False,
 ) -> SuppressionMask:
     """Decide which cells, row totals, column totals and grand total to hide.
 
@@ -97,27 +97,28 @@ def suppression_mask(
     hidden here too, and protected like every hidden cell, so that this table's cells
     cannot give them away.
 
-    ``column_totals_known`` is for a table whose column totals a reader knows from
-    another, such as months of enrolment by gender beside the enrolled by gender:
-    none of them, nor the grand total, is hidden or taken as a complement, and each
-    counts as known when checking that no hidden cell can be worked out.
+    ``known_column_totals`` and ``grand_total_known`` mark totals a reader knows from
+    another table, such as months of enrolment by gender beside the enrolled by
+    gender: they are never hidden or taken as a complement, and count as published
+    when checking that no hidden cell can be worked out.
     """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
         raise ValueError("counts must be a two-dimensional table")
-    if column_totals_known and (hidden_column_totals is not None or hidden_grand_total):
-        raise ValueError("a column total cannot be both known and hidden")
-    forced_rows, forced_columns = (
+    forced_rows, forced_columns, known_columns = (
         np.zeros(size, dtype=bool) if flags is None else np.asarray(flags, dtype=bool)
         for flags, size in ((hidden_row_totals, table.shape[0]),
-                            (hidden_column_totals, table.shape[1]))
+                            (hidden_column_totals, table.shape[1]),
+                            (known_column_totals, table.shape[1]))
     )
+    if (forced_columns & known_columns).any() or (hidden_grand_total and grand_total_known):
+        raise ValueError("a total cannot be both known and hidden")
     used_rows = np.flatnonzero(table.sum(axis=1) > 0)
     used_columns = np.flatnonzero(table.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
         return _mask(table, threshold, whole_rows, forced_rows, forced_columns,
-                     hidden_grand_total, column_totals_known)
+                     hidden_grand_total, known_columns, grand_total_known)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
@@ -125,7 +126,7 @@ def suppression_mask(
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
     inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows,
                   forced_rows[used_rows], forced_columns[used_columns], hidden_grand_total,
-                  column_totals_known)
+                  known_columns[used_columns], grand_total_known)
     cells[np.ix_(used_rows, used_columns)] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
@@ -134,7 +135,8 @@ def suppression_mask(
 
 def _mask(
     table: np.ndarray, threshold: int, whole_rows: bool, hidden_row_totals: np.ndarray,
-    hidden_column_totals: np.ndarray, hidden_grand_total: bool, column_totals_known: bool,
+    hidden_column_totals: np.ndarray, hidden_grand_total: bool,
+    known_column_totals: np.ndarray, grand_total_known: bool,
 ) -> SuppressionMask:
     """``suppression_mask`` for a table without empty rows or columns."""
     rows, columns = table.shape
@@ -151,7 +153,8 @@ def _mask(
     hidden[rows, columns] |= hidden_grand_total
     # What a reader knows from elsewhere is never hidden, however small.
     known = np.zeros_like(hidden)
-    known[rows, :] = column_totals_known
+    known[rows, :columns] = known_column_totals
+    known[rows, columns] = grand_total_known
     hidden &= ~known
     cost = partial(_complement_cost, full, hidden, whole_rows)
 

@@ -152,16 +152,19 @@ def monthly_beside(
 ) -> MonthlyTable:
     """The monthly table, whose months add up to attrition's enrolled and to the
     exited that exit-outcome targets count: a group's size hidden there must not be
-    given back by the sum of its months."""
+    given back by the sum of its months.
+
+    Every exit-outcome target counts the same exited participants, so a group's size
+    one of them shows is known, whatever the others hide."""
     exited = data.exit_outcome != ""
-    hidden_exited: set[str] = set()
-    for target in judged:
-        if target.definition.rule == targets.TargetRule.EXIT_OUTCOME:
-            sizes = {group.group: group.n for group in target.result.groups}
-            hidden_exited |= hidden_sizes(sizes.get, data.gender[exited])
+    hidden_by_each = [
+        hidden_sizes({group.group: group.n for group in target.result.groups}.get,
+                     data.gender[exited])
+        for target in judged if target.definition.rule == targets.TargetRule.EXIT_OUTCOME
+    ]
     return monthly_report(data, filters, today, threshold, {
         "enrolled": hidden_sizes(attrition.counts["enrolled"].get, data.gender),
-        "exited": hidden_exited,
+        "exited": set.intersection(*hidden_by_each) if hidden_by_each else set(),
     })
 
 

@@ -21,7 +21,7 @@ from analysis.charts import (
     stacked_distribution,
     transition_heatmap,
 )
-from analysis.monthly import Events, monthly_table, months_between
+from analysis.monthly import months_between
 from analysis.movement import transition_table
 from analysis.suppression import Cell
 from tests.conftest import drawn_texts
@@ -153,94 +153,3 @@ def test_transition_counts_by_hand():
     ]
     sparse = transition_table(people[:13], range(1, 8), threshold=5)
     assert sparse.counts[0][0].suppressed  # zero is a small cell: hidden, never 0
-
-
-def test_monthly_counts_are_suppressed_with_their_totals():
-    months = months_between(date(2026, 1, 15), date(2026, 3, 2))
-    per_month = {1: (7, 6), 2: (6, 2), 3: (8, 7)}  # (women, men)
-    events = {"enrolled": Events.of(
-        (date(2026, month, 1), gender)
-        for month, (women, men) in per_month.items()
-        for gender, count in (("woman", women), ("man", men))
-        for _ in range(count)
-    )}
-    table = monthly_table(events, months, threshold=5)
-    counts = table.counts["enrolled"]
-    assert (counts["2026-03"]["woman"].value, counts["2026-03"]["man"].value) == (8, 7)
-    assert counts["2026-03"]["total"].value == 15
-    # Two men in February: hidden, and with them enough others that none can be worked out.
-    assert counts["2026-02"]["man"].suppressed and counts["2026-02"]["woman"].suppressed
-    assert counts["2026-01"]["woman"].suppressed
-
-
-def test_monthly_counts_leave_out_days_outside_the_months_and_show_another_gender():
-    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
-    happened = [
-        (day, gender)
-        for day in (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), date(2026, 2, 28))
-        for gender in ("woman", "man", "other")
-        for _ in range(3)
-    ] + [(date(2025, 12, 31), "woman"), (date(2026, 3, 1), "man")]  # outside the months
-    counts = monthly_table({"enrolled": Events.of(happened)}, months, threshold=5).counts
-    for month in months:
-        assert counts["enrolled"][month]["woman"].value == 6
-        assert counts["enrolled"][month]["man"].value == 6
-        assert counts["enrolled"][month]["other"].value == 6
-        assert counts["enrolled"][month]["total"].value == 18
-
-
-def _enrolled_on_the_third(per_month: dict[int, dict[str, int]]) -> Events:
-    return Events.of((date(2026, month, 3), gender)
-                     for month, by_gender in per_month.items()
-                     for gender, count in by_gender.items()
-                     for _ in range(count))
-
-
-def test_monthly_counts_give_another_gender_where_it_is_shown_at_no_cost_to_women_and_men():
-    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
-    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 6, "not_stated": 8},
-                                       2: {"woman": 7, "man": 10, "not_stated": 9}})
-    exited = Events.of([(date(2026, 2, 9), "woman")] * 6)
-    table = monthly_table({"enrolled": enrolled, "exited": exited}, months, threshold=5)
-    assert table.groups == ("woman", "man", "not_stated", "total")
-    january, february = (table.counts["enrolled"][m] for m in months)
-    assert [january[g].value for g in table.groups] == [9, 6, 8, 23]
-    assert [february[g].value for g in table.groups] == [7, 10, 9, 26]
-    # Nobody with gender not stated exited: their cells say "fewer than five", never 0.
-    assert table.counts["exited"]["2026-02"]["not_stated"].suppressed
-    assert table.counts["exited"]["2026-02"]["woman"].value == 6
-
-
-def test_monthly_counts_keep_other_genders_in_the_total_where_apart_they_would_hide_more():
-    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
-    # Apart, the 2 and 3 of other gender would need complements: 6 men in January,
-    # 7 women in February. Together with the 8 and 9 not stated they need none.
-    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 6, "not_stated": 8, "other": 2},
-                                       2: {"woman": 7, "man": 10, "not_stated": 9, "other": 3}})
-    table = monthly_table({"enrolled": enrolled}, months, threshold=5)
-    assert table.groups == ("woman", "man", "total")
-    january, february = (table.counts["enrolled"][m] for m in months)
-    assert [january[g].value for g in table.groups] == [9, 6, 25]
-    assert [february[g].value for g in table.groups] == [7, 10, 29]
-    assert january["not_stated"].suppressed and february["other"].suppressed
-
-
-def test_monthly_counts_never_add_up_to_a_total_hidden_elsewhere():
-    months = months_between(date(2026, 1, 1), date(2026, 2, 1))
-    enrolled = _enrolled_on_the_third({1: {"woman": 9, "man": 9, "other": 6},
-                                       2: {"woman": 9, "man": 9, "other": 6}})
-    shown = monthly_table({"enrolled": enrolled}, months, threshold=5)
-    assert shown.groups == ("woman", "man", "other", "total")
-    # Attrition hid the 12 of other gender (a complement there): their months, 6 and
-    # 6, would add up to it. Kept in the total, they give nothing away.
-    table = monthly_table({"enrolled": enrolled}, months, threshold=5,
-                          hidden_totals={"enrolled": {"other"}})
-    assert table.groups == ("woman", "man", "total")
-    assert [table.counts["enrolled"][m]["total"].value for m in months] == [24, 24]
-    assert [table.counts["enrolled"][m]["woman"].value for m in months] == [9, 9]
-    # Women's count hidden there: any split of a month could add up to it.
-    no_split = monthly_table({"enrolled": enrolled}, months, threshold=5,
-                             hidden_totals={"enrolled": {"woman"}})
-    assert [no_split.counts["enrolled"][m]["total"].value for m in months] == [24, 24]
-    assert all(cell.suppressed for m in months for group, cell in
-               no_split.counts["enrolled"][m].items() if group != "total")

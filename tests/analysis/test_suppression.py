@@ -221,7 +221,8 @@ def test_column_totals_a_reader_knows_are_never_hidden_nor_relied_on():
     known = SuppressionMask(unaware.cells, unaware.row_totals, np.zeros(3, bool), False)
     assert possible_counts(table, known, 1, 1) == (7, 7)
 
-    mask = suppression_mask(table, threshold=5, column_totals_known=True)
+    mask = suppression_mask(table, threshold=5, known_column_totals=[True] * 3,
+                            grand_total_known=True)
     assert not mask.column_totals.any() and not mask.grand_total
     for row, column in np.argwhere(mask.cells):
         low, high = possible_range(table, mask, (int(row), int(column)))
@@ -230,7 +231,45 @@ def test_column_totals_a_reader_knows_are_never_hidden_nor_relied_on():
 
 def test_a_total_cannot_be_both_known_and_hidden():
     with pytest.raises(ValueError, match="both known and hidden"):
-        suppression_mask([[5, 6]], 5, column_totals_known=True, hidden_column_totals=[True, False])
+        suppression_mask([[5, 6]], 5, known_column_totals=[True, True],
+                         hidden_column_totals=[True, False])
+    with pytest.raises(ValueError, match="both known and hidden"):
+        suppression_mask([[5, 6]], 5, grand_total_known=True, hidden_grand_total=True)
+
+
+TOTAL_STATES = st.sampled_from(["decided here", "known", "hidden elsewhere"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(table=tables, threshold=st.integers(3, 10), data=st.data())
+def test_totals_known_or_hidden_elsewhere_are_kept_so_and_give_nothing_away(
+    table, threshold, data
+):
+    states = np.array(data.draw(st.lists(TOTAL_STATES, min_size=table.shape[1],
+                                         max_size=table.shape[1])))
+    grand = data.draw(TOTAL_STATES)
+    used_rows, used = table.sum(axis=1) > 0, table.sum(axis=0) > 0
+    mask = suppression_mask(table, threshold,
+                            hidden_column_totals=states == "hidden elsewhere",
+                            known_column_totals=states == "known",
+                            hidden_grand_total=grand == "hidden elsewhere",
+                            grand_total_known=grand == "known")
+    assert not (mask.column_totals & used & (states == "known")).any()
+    assert mask.column_totals[used & (states == "hidden elsewhere")].all()
+    if used.any():
+        assert mask.grand_total == (grand == "hidden elsewhere") or grand == "decided here"
+    rows, columns = table.shape
+    hidden = [*map(tuple, np.argwhere(mask.cells & used_rows[:, None] & used)),
+              *[(rows, c) for c in np.flatnonzero(mask.column_totals & used)]]
+    # What the known totals alone pin down (a one-row table's cells, say) no table
+    # can hide; everything else hidden must stay open.
+    only_known = SuppressionMask(np.ones_like(mask.cells), np.ones(rows, dtype=bool),
+                                      states != "known", grand != "known")
+    for row, column in hidden:
+        if len(set(possible_counts(table, only_known, int(row), int(column)))) == 1:
+            continue
+        low, high = possible_counts(table, mask, int(row), int(column))
+        assert high is None or low < high, (table.tolist(), states, grand, (row, column))
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -242,7 +281,8 @@ def test_with_column_totals_known_no_hidden_cell_can_be_worked_out(seed):
         table = np.column_stack([rng.poisson(rng.uniform(1, 9), months) for _ in range(2)]
                                 + [rng.poisson(rng.uniform(0, 2), months)])
         threshold = int(rng.integers(3, 7))
-        mask = suppression_mask(table, threshold, column_totals_known=True)
+        mask = suppression_mask(table, threshold, known_column_totals=[True] * 3,
+                                grand_total_known=True)
         used = table.sum(axis=0) > 0
         assert not (mask.column_totals & used).any() and not mask.grand_total
         for row, column in np.argwhere(mask.cells & used & (table.sum(axis=1) > 0)[:, None]):
