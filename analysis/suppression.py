@@ -35,7 +35,7 @@ from functools import partial
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import breadth_first_order
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 MINIMUM_THRESHOLD = 3
 
@@ -361,6 +361,11 @@ def _hide_a_neighbour(hidden: np.ndarray, known: np.ndarray, row: int, column: i
     """Hide the published cell sharing a line with (row, column) that costs least,
     but never one a reader knows from elsewhere (``known``).
 
+    Where those lines have no such cell left (their other places are hidden already,
+    or known), counts can only move through (row, column) along hidden cells that
+    link it to other lines: the cell hidden then joins two lines so linked, closing
+    a cycle, or failing that extends the link by one line.
+
     Returns False when every cell that can be is hidden already.
     """
     last_row, last_column = hidden.shape[0] - 1, hidden.shape[1] - 1
@@ -368,9 +373,26 @@ def _hide_a_neighbour(hidden: np.ndarray, known: np.ndarray, row: int, column: i
     candidates = [(row, c) for c in range(last_column + 1) if open_[row, c]]
     candidates += [(r, column) for r in range(last_row + 1) if open_[r, column]]
     if not candidates:
-        candidates = [tuple(p) for p in np.argwhere(open_)]
+        rows, columns = _linked_lines(hidden, row, column)
+        for joins in (rows[:, None] & columns[None, :], rows[:, None] | columns[None, :],
+                      np.ones_like(open_)):
+            candidates = [tuple(p) for p in np.argwhere(open_ & joins)]
+            if candidates:
+                break
     if not candidates:
         return False
 
     hidden[min(candidates, key=cost)] = True
     return True
+
+
+def _linked_lines(hidden: np.ndarray, row: int, column: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns (of the table with its margins) that hidden cells link,
+    line to line, to the lines of (row, column)."""
+    rows, columns = hidden.shape
+    cell_rows, cell_columns = np.nonzero(hidden)
+    graph = csr_array((np.ones(cell_rows.size), (cell_rows, rows + cell_columns)),
+                      shape=(rows + columns, rows + columns))
+    _, component = connected_components(graph, directed=False)
+    linked = component == component[row]
+    return linked[:rows], linked[rows:]

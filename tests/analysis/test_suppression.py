@@ -237,6 +237,21 @@ def test_a_total_cannot_be_both_known_and_hidden():
         suppression_mask([[5, 6]], 5, grand_total_known=True, hidden_grand_total=True)
 
 
+def test_protecting_a_total_hidden_elsewhere_hides_only_cells_on_a_way_round_it():
+    # The grand total (38) is hidden elsewhere and the first two column totals are
+    # known. Protecting the 2 and the 3 and then the 38 takes cells that let counts
+    # move round the first and last columns; the middle column, which no such way
+    # passes, keeps its 12 and 8.
+    table = np.array([[7, 12, 2], [3, 8, 6]])
+    mask = suppression_mask(table, threshold=5, known_column_totals=[True, True, False],
+                            hidden_grand_total=True)
+    assert mask.grand_total and not mask.column_totals[:2].any()
+    assert mask.cells[:, [0, 2]].all() and not mask.cells[:, 1].any()
+    for row, column in [*map(tuple, np.argwhere(mask.cells)), (2, 2), (2, 3)]:
+        low, high = possible_counts(table, mask, int(row), int(column))
+        assert high is None or low < high, (row, column)
+
+
 TOTAL_STATES = st.sampled_from(["decided here", "known", "hidden elsewhere"])
 
 
