@@ -196,14 +196,17 @@ def _epoch_days_postgresql(element: epoch_days, compiler: SQLCompiler, **kw: obj
 
 
 class integer_rows(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
-    """Integer columns (none NULL) of all rows as one value, row after row: one
-    aggregate keeps each row's values together. A driver builds an object per value
-    it hands over, some five million for the occasions of 100 000 participants,
-    where numpy reads this value in one call (``_parse_integer_rows``).
+    """Integer columns (none NULL) of all rows as one value. A driver builds an
+    object per value it hands over, some five million for the occasions of 100 000
+    participants, where numpy reads this value in one call (``_parse_integer_rows``).
 
-    On PostgreSQL each value is its four bytes, big-endian (``int4send``); on SQLite,
-    whose aggregates only build text, the values are comma-separated. PostgreSQL's
-    limit of 1 GB a value holds some 35 million occasions."""
+    On PostgreSQL each row is its values' four bytes each, big-endian (``int4send``),
+    row after row: one aggregate keeps each row's values together. PostgreSQL's limit
+    of 1 GB a value holds some 35 million occasions. SQLite's aggregates only build
+    text: there each column is its own comma-separated aggregate, the columns joined
+    by semicolons. The aggregates of a query without GROUP BY take the rows in the
+    same order, and building one string per column costs SQLite half what joining
+    each row's values into one first does."""
 
     type = sa.LargeBinary()
     inherit_cache = True
@@ -218,8 +221,8 @@ def _integer_rows_postgresql(element: integer_rows, compiler: SQLCompiler, **kw:
 
 @compiles(integer_rows, "sqlite")
 def _integer_rows_sqlite(element: integer_rows, compiler: SQLCompiler, **kw: object) -> str:
-    row = " || ',' || ".join(compiler.process(column, **kw) for column in element.clauses)
-    return f"group_concat({row}, ',')"
+    return " || ';' || ".join(f"group_concat({compiler.process(column, **kw)}, ',')"
+                              for column in element.clauses)
 
 
 class packed_records(sa.sql.functions.FunctionElement):  # noqa: N801 - used like sa.func.*
@@ -275,7 +278,11 @@ def _parse_integer_rows(value: bytes | str | None, columns: int) -> np.ndarray:
     if not value:
         return np.empty((0, columns), dtype=np.int64)
     if isinstance(value, str):
-        return np.fromstring(value, dtype=np.int64, sep=",").reshape(-1, columns)
+        parsed = [np.fromstring(block, dtype=np.int64, sep=",") for block in value.split(";")]
+        if len(parsed) != columns or len({column.size for column in parsed}) != 1:
+            # group_concat skips a NULL, which would shift a column against the rest.
+            raise ValueError("integer_rows needs the same number of values in every column")
+        return np.column_stack(parsed)
     return np.frombuffer(value, dtype=">i4").astype(np.int64).reshape(-1, columns)
 
 
