@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
@@ -73,6 +73,16 @@ class SuppressionMask:
         return self.column_totals | self.grand_total
 
 
+@dataclass(frozen=True, eq=False)
+class Published:
+    """A table's counts, rows and columns as its caller laid them out, and which of
+    them it hides: what a table of part of its participants is suppressed within
+    (``part_mask``)."""
+
+    counts: np.ndarray
+    mask: SuppressionMask
+
+
 def check_threshold(threshold: int) -> int:
     if threshold < MINIMUM_THRESHOLD:
         raise ValueError(f"the suppression threshold must be at least {MINIMUM_THRESHOLD}")
@@ -81,8 +91,9 @@ def check_threshold(threshold: int) -> int:
 
 def suppression_mask(
     counts: np.ndarray | list[list[int]], threshold: int, *, whole_rows: bool = False,
-    hidden_row_totals: Sequence[bool] | None = None,
+    hidden_cells: np.ndarray | None = None, hidden_row_totals: Sequence[bool] | None = None,
     hidden_column_totals: Sequence[bool] | None = None, hidden_grand_total: bool = False,
+    known_cells: np.ndarray | None = None, known_row_totals: Sequence[bool] | None = None,
     known_column_totals: Sequence[bool] | None = None, grand_total_known: bool = False,
 ) -> SuppressionMask:
     """Decide which cells, row totals, column totals and grand total to hide.
@@ -95,67 +106,95 @@ def suppression_mask(
     ``hidden_row_totals``, ``hidden_column_totals`` and ``hidden_grand_total`` mark
     totals that another table hides, as margins it shares with this one: they are
     hidden here too, and protected like every hidden cell, so that this table's cells
-    cannot give them away.
+    cannot give them away. ``hidden_cells`` does the same for cells (see ``part_mask``).
 
     ``known_column_totals`` and ``grand_total_known`` mark totals a reader knows from
     another table, such as months of enrolment by gender beside the enrolled by
     gender: they are never hidden or taken as a complement, and count as published
-    when checking that no hidden cell can be worked out.
+    when checking that no hidden cell can be worked out. ``known_cells`` and
+    ``known_row_totals`` do the same for cells and row totals.
     """
     check_threshold(threshold)
     table = np.asarray(counts, dtype=int)
     if table.ndim != 2:
         raise ValueError("counts must be a two-dimensional table")
-    forced_rows, forced_columns, known_columns = (
-        np.zeros(size, dtype=bool) if flags is None else np.asarray(flags, dtype=bool)
-        for flags, size in ((hidden_row_totals, table.shape[0]),
-                            (hidden_column_totals, table.shape[1]),
-                            (known_column_totals, table.shape[1]))
-    )
-    if (forced_columns & known_columns).any() or (hidden_grand_total and grand_total_known):
-        raise ValueError("a total cannot be both known and hidden")
-    used_rows = np.flatnonzero(table.sum(axis=1) > 0)
-    used_columns = np.flatnonzero(table.sum(axis=0) > 0)
+    forced = _margins_layout(table.shape, hidden_cells, hidden_row_totals,
+                             hidden_column_totals, hidden_grand_total)
+    known = _margins_layout(table.shape, known_cells, known_row_totals,
+                            known_column_totals, grand_total_known)
+    if (forced & known).any():
+        raise ValueError("a figure cannot be both known and hidden")
+    return _mask_where_used(table, table, threshold, whole_rows, forced, known)
+
+
+def _mask_where_used(
+    table: np.ndarray, used: np.ndarray, threshold: int, whole_rows: bool,
+    forced: np.ndarray, known: np.ndarray,
+) -> SuppressionMask:
+    """``_mask`` on the rows and columns someone is in, in the table ``used`` (the
+    table itself, or one it is part of); the others all hidden."""
+    used_rows = np.flatnonzero(used.sum(axis=1) > 0)
+    used_columns = np.flatnonzero(used.sum(axis=0) > 0)
     if used_rows.size == table.shape[0] and used_columns.size == table.shape[1]:
-        return _mask(table, threshold, whole_rows, forced_rows, forced_columns,
-                     hidden_grand_total, known_columns, grand_total_known)
+        return _mask(table, threshold, whole_rows, forced, known)
     cells = np.ones(table.shape, dtype=bool)
     row_totals = np.ones(table.shape[0], dtype=bool)
     column_totals = np.ones(table.shape[1], dtype=bool)
     if used_rows.size == 0:
         return SuppressionMask(cells, row_totals, column_totals, grand_total=True)
-    inner = _mask(table[np.ix_(used_rows, used_columns)], threshold, whole_rows,
-                  forced_rows[used_rows], forced_columns[used_columns], hidden_grand_total,
-                  known_columns[used_columns], grand_total_known)
-    cells[np.ix_(used_rows, used_columns)] = inner.cells
+    used = np.ix_(used_rows, used_columns)
+    with_margins = np.ix_(np.append(used_rows, table.shape[0]),
+                          np.append(used_columns, table.shape[1]))
+    inner = _mask(table[used], threshold, whole_rows, forced[with_margins],
+                  known[with_margins])
+    cells[used] = inner.cells
     row_totals[used_rows] = inner.row_totals
     column_totals[used_columns] = inner.column_totals
     return SuppressionMask(cells, row_totals, column_totals, inner.grand_total)
 
 
-def _mask(
-    table: np.ndarray, threshold: int, whole_rows: bool, hidden_row_totals: np.ndarray,
-    hidden_column_totals: np.ndarray, hidden_grand_total: bool,
-    known_column_totals: np.ndarray, grand_total_known: bool,
-) -> SuppressionMask:
-    """``suppression_mask`` for a table without empty rows or columns."""
+def _margins_added(table: np.ndarray) -> np.ndarray:
+    """A table of counts with its row totals as a last column, column totals as a last
+    row and the grand total in the corner."""
     rows, columns = table.shape
-    # Lay the table out with its margins so every line is handled the same way:
-    # the last row holds column totals, the last column row totals.
     full = np.zeros((rows + 1, columns + 1), dtype=int)
     full[:rows, :columns] = table
     full[:rows, columns] = table.sum(axis=1)
     full[rows, :columns] = table.sum(axis=0)
     full[rows, columns] = table.sum()
-    hidden = full < threshold
-    hidden[:rows, columns] |= hidden_row_totals
-    hidden[rows, :columns] |= hidden_column_totals
-    hidden[rows, columns] |= hidden_grand_total
+    return full
+
+
+def _margins_layout(
+    shape: tuple[int, int], cells: np.ndarray | None, row_totals: Sequence[bool] | None,
+    column_totals: Sequence[bool] | None, grand_total: bool,
+) -> np.ndarray:
+    """Flags for a table's cells and totals, laid out as the table with its margins:
+    column totals in the last row, row totals in the last column."""
+    rows, columns = shape
+    full = np.zeros((rows + 1, columns + 1), dtype=bool)
+    for place, flags in (((slice(rows), slice(columns)), cells),
+                         ((slice(rows), columns), row_totals),
+                         ((rows, slice(columns)), column_totals)):
+        if flags is not None:
+            full[place] = np.asarray(flags, dtype=bool)
+    full[rows, columns] = grand_total
+    return full
+
+
+def _mask(
+    table: np.ndarray, threshold: int, whole_rows: bool, forced: np.ndarray,
+    known: np.ndarray,
+) -> SuppressionMask:
+    """``suppression_mask`` for a table without empty rows or columns; ``forced`` and
+    ``known`` flag what another table hides and what a reader knows, laid out as the
+    table with its margins."""
+    rows, columns = table.shape
+    # Lay the table out with its margins so every line is handled the same way:
+    # the last row holds column totals, the last column row totals.
+    full = _margins_added(table)
     # What a reader knows from elsewhere is never hidden, however small.
-    known = np.zeros_like(hidden)
-    known[rows, :columns] = known_column_totals
-    known[rows, columns] = grand_total_known
-    hidden &= ~known
+    hidden = ((full < threshold) | forced) & ~known
     cost = partial(_complement_cost, full, hidden, whole_rows)
 
     lines = [(row, slice(None)) for row in range(rows + 1)]
@@ -190,7 +229,7 @@ def _mask(
     # Hiding one cell at a time can take the grand total on the way and not need it
     # once more is hidden. How many there are in all is what most tables show, so it
     # is shown again wherever the rules still hold with it shown.
-    if hidden[rows, columns] and not hidden_grand_total and full[rows, columns] >= threshold:
+    if hidden[rows, columns] and not forced[rows, columns] and full[rows, columns] >= threshold:
         hidden[rows, columns] = False
         through_it = [(rows, slice(None)), (slice(None), columns)]
         if (any(_hides_too_little(full, hidden, threshold, line) for line in through_it)
@@ -203,6 +242,161 @@ def _mask(
         column_totals=hidden[rows, :columns],
         grand_total=bool(hidden[rows, columns]),
     )
+
+
+def part_mask(
+    part: np.ndarray | list[list[int]], whole: np.ndarray | list[list[int]],
+    whole_mask: SuppressionMask, threshold: int, *, whole_rows: bool = False,
+    hidden_row_totals: Sequence[bool] | None = None,
+    hidden_column_totals: Sequence[bool] | None = None, hidden_grand_total: bool = False,
+) -> SuppressionMask:
+    """Which figures to hide in a table of some of the participants another table
+    counts, in the same rows and columns: completers among everyone measured.
+
+    The whole is published as ``whole_mask`` says. Taking this table's figures from
+    the whole's gives a table of the rest, which a reader can do, so the rest is
+    protected as though it were published: where neither table hides a figure, the
+    rest's is known. Whatever the rest's own suppression hides beyond that is hidden
+    here, never in the whole, which is published already. Last, integer programmes
+    over this table and the rest together check that no hidden figure of the three
+    tables has only one value the published figures allow: the two tables' equations
+    together no longer form a network, which the single-table audit relies on.
+
+    The other arguments are ``suppression_mask``'s, for this table.
+    """
+    check_threshold(threshold)
+    part, whole = np.asarray(part, dtype=int), np.asarray(whole, dtype=int)
+    rest = whole - part
+    if part.shape != whole.shape or (rest < 0).any():
+        raise ValueError("a part cannot count more than its whole in any cell")
+    forced = _margins_layout(part.shape, None, hidden_row_totals, hidden_column_totals,
+                             hidden_grand_total)
+    whole_hidden = _with_margins(whole_mask)
+    # Where nobody is in the part, the rest is the whole: known wherever the whole
+    # shows it, and protected by the whole's own suppression.
+    part_in_use, whole_in_use = _in_use(part), _in_use(whole)
+    rest_known = ~part_in_use & ~whole_hidden
+    nothing = np.zeros_like(forced)
+    while True:
+        mask = _mask_where_used(part, part, threshold, whole_rows, forced, nothing)
+        hidden = _with_margins(mask)
+        # The rest is taken over every row and column someone in the whole is in:
+        # where it is empty, a reader does not know so, and a row of it all zeros
+        # (everyone of a group finished) is a small group's secret like any other.
+        rest_hidden = _with_margins(_mask_where_used(
+            rest, whole, threshold, False, (hidden & part_in_use) | whole_hidden, rest_known))
+        needed = rest_hidden & ~hidden & ~whole_hidden & whole_in_use
+        small = needed & (_margins_added(rest) < threshold)
+        if small.any():
+            # The rest's small figures first: this table then protects them with
+            # complements of its own choosing, as cheap here as they can be.
+            needed = small
+        elif not needed.any():
+            pinned = _pinned_together(part, rest, hidden, whole_hidden, rest_hidden)
+            if pinned is None:
+                return mask
+            more = _cheapest_on_lines(part, hidden, part_in_use, pinned)
+            if more is None:
+                return mask  # everything this table can hide is hidden
+            needed[more] = True
+        forced |= needed
+
+
+def _with_margins(mask: SuppressionMask) -> np.ndarray:
+    return _margins_layout(mask.cells.shape, mask.cells, mask.row_totals,
+                           mask.column_totals, mask.grand_total)
+
+
+def _in_use(table: np.ndarray) -> np.ndarray:
+    """The figures of a table (with its margins) that count someone's row and column:
+    the rest are zeros with nobody to protect (see ``suppression_mask``)."""
+    used_rows = np.append(table.sum(axis=1) > 0, table.any())
+    used_columns = np.append(table.sum(axis=0) > 0, table.any())
+    return used_rows[:, None] & used_columns[None, :]
+
+
+def _figure_weights(rows: int, columns: int, row: int, column: int) -> np.ndarray:
+    """Which cells a figure of a table with its margins adds up, as 0/1 per cell."""
+    weights = np.zeros((rows, columns))
+    weights[row if row < rows else slice(None), column if column < columns else slice(None)] = 1
+    return weights.ravel()
+
+
+def _pinned_together(
+    part: np.ndarray, rest: np.ndarray, part_hidden: np.ndarray, whole_hidden: np.ndarray,
+    rest_hidden: np.ndarray,
+) -> tuple[int, int] | None:
+    """Where a hidden figure of the part, the rest or the whole has one value only
+    among all tables of whole numbers that agree with what the part and the whole
+    publish; None if there is none.
+
+    Each solution found is a table a reader cannot rule out, so any figure it gives
+    another value than the true one is shown to be free and is not asked about again.
+    """
+    rows, columns = part.shape
+    whole = part + rest
+    true_cells = np.concatenate([part.ravel(), rest.ravel()])
+    equations, values = [], []
+    for published, both in ((~part_hidden, False), (~whole_hidden, True)):
+        for row, column in np.argwhere(published):
+            weights = _figure_weights(rows, columns, row, column)
+            equations.append(np.concatenate([weights, weights if both else 0 * weights]))
+            values.append(float(weights @ (whole if both else part).ravel()))
+    # Rows and columns nobody is in are known to be empty: of the part, as it shows,
+    # and of the rest only where nobody in the whole is in them.
+    upper = np.concatenate([
+        np.where(_in_use(table)[:-1, :-1], np.inf, 0).ravel() for table in (part, whole)])
+    constraints = ([LinearConstraint(np.array(equations), values, values)]
+                   if equations else [])
+
+    checks = []
+    for hidden, in_part, in_rest in ((part_hidden & _in_use(part), True, False),
+                                     (rest_hidden & _in_use(whole), False, True),
+                                     (whole_hidden & _in_use(whole), True, True)):
+        for row, column in np.argwhere(hidden):
+            weights = _figure_weights(rows, columns, row, column)
+            checks.append(((int(row), int(column)), np.concatenate(
+                [weights * in_part, weights * in_rest])))
+    if not checks:
+        return None
+    objectives = np.array([objective for _, objective in checks])
+    true_values = objectives @ true_cells
+    free = np.zeros(len(checks), dtype=bool)
+
+    def optimise(objective: np.ndarray) -> bool:
+        """Mark the figures a table minimising ``objective`` frees; False if unbounded."""
+        found = milp(objective, constraints=constraints, integrality=np.ones(true_cells.size),
+                     bounds=Bounds(0, upper))
+        if found.x is None:
+            return False
+        free[:] |= ~np.isclose(objectives @ np.round(found.x), true_values)
+        return True
+
+    for k, (place, objective) in enumerate(checks):
+        for sign in (-1, 1):
+            if not free[k] and not optimise(sign * objective):
+                free[k] = True  # no upper bound at all
+        if not free[k]:
+            return place
+    return None
+
+
+def _cheapest_on_lines(
+    table: np.ndarray, hidden: np.ndarray, in_use: np.ndarray, place: tuple[int, int],
+) -> tuple[int, int] | None:
+    """The shown figure of a table (with its margins) that is cheapest to hide (parts
+    before totals, then the smallest) on a line through ``place``, or failing that
+    anywhere; None if every figure in use is hidden."""
+    full = _margins_added(table)
+    open_ = ~hidden & in_use
+    on_lines = np.zeros_like(open_)
+    on_lines[place[0], :] = on_lines[:, place[1]] = True
+    last_row, last_column = hidden.shape[0] - 1, hidden.shape[1] - 1
+    for candidates in (open_ & on_lines, open_):
+        if candidates.any():
+            return min(((int(r), int(c)) for r, c in np.argwhere(candidates)),
+                       key=lambda p: (p[0] == last_row or p[1] == last_column, full[p]))
+    return None
 
 
 def possible_counts(
