@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from analysis.groups import GroupShares, HiddenMargins, shares_by_group
+from analysis.groups import GroupShares, HiddenMargins, published_shares
 from analysis.movement import (
     GENDERS,
     NOTHING_SHARED_HIDDEN,
@@ -23,7 +23,7 @@ from analysis.movement import (
     step_counts,
     transition_table,
 )
-from analysis.suppression import Cell
+from analysis.suppression import Cell, Published
 
 T = TypeVar("T")
 
@@ -82,32 +82,37 @@ def step_tables(
     people = Steps.of(observations)
 
     def measured(hidden: SharedTotals) -> tuple[
-        tuple[MovementTable, tuple[GroupShares, ...], tuple[GroupShares, ...], TransitionTable],
+        tuple[MovementTable, tuple[GroupShares, ...], tuple[tuple[GroupShares, ...], Published],
+              TransitionTable],
         SharedTotals,
     ]:
         movement = movement_table(people, threshold, hidden)
-        at_intake = _on_each_step(people, people.intake, steps, threshold, hidden,
-                                  hidden.intake_steps)
+        at_intake, _ = _on_each_step(people, people.intake, steps, threshold, hidden,
+                                     hidden.intake_steps)
         at_latest = _on_each_step(people, people.latest, steps, threshold, hidden,
                                   hidden.latest_steps)
         transitions = transition_table(people, steps, threshold, hidden)
         found = (movement.hidden_totals | transitions.hidden_totals
                  | _hidden_totals(at_intake, steps, "intake")
-                 | _hidden_totals(at_latest, steps, "latest"))
+                 | _hidden_totals(at_latest[0], steps, "latest"))
         return (movement, at_intake, at_latest, transitions), found
 
-    movement, at_intake, at_latest, transitions = _suppressed_together(measured)
+    movement, at_intake, (at_latest, latest_published), transitions = (
+        _suppressed_together(measured))
     shown = {"intake": at_intake, "latest": at_latest}
     completers_table = None
     if completers is not None:
         finished = Steps.of(completers)
 
+        # The completers are some of the measured, at exit as their latest occasion:
+        # their tables are suppressed within the measured's, so that the difference,
+        # the measured who have not finished, gives no small group away either.
         def completed(hidden: SharedTotals) -> tuple[
             tuple[MovementTable, tuple[GroupShares, ...]], SharedTotals
         ]:
-            table = movement_table(finished, threshold, hidden)
-            at_exit = _on_each_step(finished, finished.latest, steps, threshold, hidden,
-                                    frozenset())
+            table = movement_table(finished, threshold, hidden, within=movement)
+            at_exit, _ = _on_each_step(finished, finished.latest, steps, threshold, hidden,
+                                       frozenset(), within=latest_published)
             return (table, at_exit), table.hidden_totals | _hidden_totals(at_exit, steps)
 
         completers_table, shown["exit"] = _suppressed_together(completed)
@@ -140,14 +145,15 @@ def _suppressed_together(tables: Callable[[SharedTotals], tuple[T, SharedTotals]
 
 def _on_each_step(
     people: Steps, values: np.ndarray, steps: Sequence[int], threshold: int,
-    hidden: SharedTotals, hidden_steps: frozenset[int],
-) -> tuple[GroupShares, ...]:
-    """The groups' shares on each step, with the shared totals ``hidden`` names hidden."""
+    hidden: SharedTotals, hidden_steps: frozenset[int], within: Published | None = None,
+) -> tuple[tuple[GroupShares, ...], Published]:
+    """The groups' shares on each step, with the shared totals ``hidden`` names hidden;
+    ``within`` as for ``published_shares``."""
     measured = people.measurable
     counts = {g: step_counts(values[measured & people.of_gender[g]], steps) for g in GENDERS}
     margins = HiddenMargins(hidden.groups, tuple(step in hidden_steps for step in steps),
                             hidden.everyone)
-    return shares_by_group(counts, len(steps), threshold, hidden=margins)
+    return published_shares(counts, len(steps), threshold, hidden=margins, within=within)
 
 
 def _hidden_totals(groups: tuple[GroupShares, ...], steps: Sequence[int],

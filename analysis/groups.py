@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL
-from analysis.suppression import Cell, possible_counts, suppression_mask
+from analysis.suppression import (
+    Cell,
+    Published,
+    part_mask,
+    possible_counts,
+    suppression_mask,
+)
 
 
 @dataclass(frozen=True)
@@ -40,22 +46,45 @@ def shares_by_group(
     counts: Mapping[str, Sequence[int]], categories: int, threshold: int,
     with_possible: bool = False, hidden: HiddenMargins | None = None,
 ) -> tuple[GroupShares, ...]:
-    """Women and men always, other groups when their size can be shown, then the total.
+    """Women and men always, other groups when their size can be shown, then the total
+    (see ``published_shares``)."""
+    return published_shares(counts, categories, threshold, with_possible, hidden)[0]
+
+
+def published_shares(
+    counts: Mapping[str, Sequence[int]], categories: int, threshold: int,
+    with_possible: bool = False, hidden: HiddenMargins | None = None,
+    within: Published | None = None,
+) -> tuple[tuple[GroupShares, ...], Published]:
+    """Women and men always, other groups when their size can be shown, then the total;
+    and the counts per gender (in ``GENDERS`` order) with what the table hides of them.
 
     ``counts`` maps a gender to its count per category. Groups nobody belongs to
     stay out of the suppression grid: their empty cells would only force needless
     hiding of others' figures. ``with_possible`` adds what the published table
     allows for each hidden share's count, for figures derived from hidden shares.
     ``hidden`` names totals another table hides (see ``suppression_mask``).
+    ``within`` is what a table of a larger group these participants are part of
+    publishes, in the same categories (completers among everyone measured): the
+    figures of the rest are then protected too (see ``suppression.part_mask``).
     """
     full = {g: [int(c) for c in counts.get(g, [0] * categories)] for g in GENDERS}
     present = [g for g in GENDERS if sum(full[g])] or list(ALWAYS_SHOWN)
-    grid = np.array([full[g] for g in present], dtype=int)
     hidden = hidden or HiddenMargins()
-    mask = suppression_mask(grid, threshold,
-                            hidden_row_totals=[g in hidden.groups for g in present],
-                            hidden_column_totals=hidden.categories,
-                            hidden_grand_total=hidden.everyone)
+    everyone = np.array([full[g] for g in GENDERS], dtype=int)
+    options = {"hidden_row_totals": [g in hidden.groups for g in GENDERS],
+               "hidden_column_totals": hidden.categories,
+               "hidden_grand_total": hidden.everyone}
+    if within is None:
+        everyone_mask = suppression_mask(everyone, threshold, **options)
+    else:
+        everyone_mask = part_mask(everyone, within.counts, within.mask, threshold, **options)
+    # Genders nobody is in add nothing to any figure, and stay out of the reader's
+    # table for ``possible_counts``: counts could move into their rows otherwise.
+    kept = [GENDERS.index(g) for g in present]
+    grid = everyone[kept]
+    mask = replace(everyone_mask, cells=everyone_mask.cells[kept],
+                   row_totals=everyone_mask.row_totals[kept])
 
     def row(group: str, values: Sequence[int], hidden: np.ndarray, n_hidden: bool,
             index: int | None) -> GroupShares:
@@ -85,4 +114,4 @@ def shares_by_group(
             rows.append(shown)
     totals = grid.sum(axis=0).tolist()
     rows.append(row(TOTAL, totals, mask.total_shares, mask.grand_total, len(present)))
-    return tuple(rows)
+    return tuple(rows), Published(everyone, everyone_mask)

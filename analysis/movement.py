@@ -7,7 +7,7 @@ without both are "not measurable" and excluded from the figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -22,7 +22,13 @@ from analysis.statistics import (
     share_difference,
     wilson_share,
 )
-from analysis.suppression import Cell, fully_published, suppression_mask
+from analysis.suppression import (
+    Cell,
+    Published,
+    fully_published,
+    part_mask,
+    suppression_mask,
+)
 
 WOMAN, MAN, OTHER, NOT_STATED, TOTAL = "woman", "man", "other", "not_stated", "total"
 GENDERS = (WOMAN, MAN, OTHER, NOT_STATED)
@@ -166,6 +172,9 @@ class MovementTable:
     rows: tuple[GroupMovement, ...]
     not_measurable: Cell
     threshold: int
+    #: Counts per gender (in ``GENDERS`` order) and outcome, with what the table hides
+    #: of them: for suppressing a table of part of these participants within it.
+    published: Published = field(repr=False, compare=False)
 
     def row(self, group: str) -> GroupMovement:
         return next(row for row in self.rows if row.group == group)
@@ -180,38 +189,41 @@ class MovementTable:
 
 def movement_table(
     observations: Steps | Iterable[StepObservation], threshold: int,
-    hidden: SharedTotals = NOTHING_SHARED_HIDDEN,
+    hidden: SharedTotals = NOTHING_SHARED_HIDDEN, within: MovementTable | None = None,
 ) -> MovementTable:
     """Step movement per gender and in total, with small cells suppressed, and the
-    sizes ``hidden`` names hidden and protected."""
+    sizes ``hidden`` names hidden and protected.
+
+    ``within`` is the table of a larger group these participants are part of, with
+    the same movements (completers among everyone measured): the figures of the rest,
+    its figures minus these, are then protected too (``suppression.part_mask``).
+    """
     steps = Steps.of(observations)
     measured = steps.measurable
     movements = {gender: steps.moved(gender) for gender in GENDERS}
     not_measurable = int((~measured).sum())
 
-    # A group nobody belongs to has no one to protect; leaving it out of the grid
-    # keeps its empty cells from forcing needless secondary suppression.
-    present = [g for g in GENDERS if movements[g].size] or list(ALWAYS_SHOWN)
     counts = np.array([
         np.bincount(steps.outcome[measured & steps.of_gender[g]], minlength=len(OUTCOMES))
-        for g in present
+        for g in GENDERS
     ])
-    mask = suppression_mask(counts, threshold, whole_rows=True,
-                            hidden_row_totals=[g in hidden.groups for g in present],
-                            hidden_grand_total=hidden.everyone)
+    options = {"whole_rows": True, "hidden_row_totals": [g in hidden.groups for g in GENDERS],
+               "hidden_grand_total": hidden.everyone}
+    if within is None:
+        mask = suppression_mask(counts, threshold, **options)
+    else:
+        mask = part_mask(counts, within.published.counts, within.published.mask, threshold,
+                         **options)
     known, total_known = fully_published(counts, mask)
 
     rows = []
-    for group in GENDERS:
-        if group in present:
-            index = present.index(group)
-            row = _group_row(
-                group, movements[group], counts[index], mask.row_shares[index],
-                bool(mask.row_totals[index]), bool(known[index]), threshold,
-            )
-        else:
-            row = _group_row(group, movements[group], np.zeros(3, dtype=int), np.ones(3, bool),
-                             True, False, threshold)
+    for index, group in enumerate(GENDERS):
+        # A gender nobody is in has its row all hidden: no one there to protect, and
+        # its empty cells force no needless hiding elsewhere (``suppression_mask``).
+        row = _group_row(
+            group, movements[group], counts[index], mask.row_shares[index],
+            bool(mask.row_totals[index]), bool(known[index]), threshold,
+        )
         if group in ALWAYS_SHOWN or not row.n.suppressed:
             rows.append(row)
     rows.append(
@@ -220,10 +232,14 @@ def movement_table(
             mask.grand_total, total_known, threshold,
         )
     )
+    # How many the report covers is published (attrition): taking this from it gives
+    # how many are measured, so where that is hidden, so is this.
+    shows_not_measurable = not_measurable >= threshold and not mask.grand_total
     return MovementTable(
         rows=tuple(rows),
-        not_measurable=Cell(not_measurable) if not_measurable >= threshold else Cell.hidden(),
+        not_measurable=Cell(not_measurable) if shows_not_measurable else Cell.hidden(),
         threshold=threshold,
+        published=Published(counts, mask),
     )
 
 

@@ -71,7 +71,9 @@ METHODS = {
                    "they can give those counts back; tables of the same participants "
                    "that share totals (the movement table, the step distribution and the "
                    "transition table share group sizes and the number on each step) hide "
-                   "each such total in all of them where one must hide it",
+                   "each such total in all of them where one must hide it; the completers' "
+                   "tables are suppressed so that the measured minus the completers (those "
+                   "not yet finished) reveal no figure under the threshold either",
     "reliable_change": "Jacobson–Truax reliable change index on the mean of a scale's "
                        "items, |RCI| > 1.96; reliability is Cronbach's alpha of complete "
                        "intake answers, spread the SD of intake scale scores; 'overall' is "

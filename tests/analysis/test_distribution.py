@@ -59,19 +59,19 @@ def test_the_total_counts_everyone_and_a_large_other_group_is_shown():
 
 
 def test_at_exit_only_those_who_answered_at_exit_count():
-    # The same people; at exit only 5 women (from step 2 to step 4) and 6 men (from 3
-    # to 5) answered. The other group is not there: hidden at exit, shown before.
-    completers = (observations("woman", [(2, 4)] * 5, start=100)
-                  + observations("man", [(3, 5)] * 6, start=100))
+    # Of the same people only 5 women (from step 2 to step 3) and 6 men (from 3 to 4)
+    # have left, with a step at exit. The other group is not there: hidden at exit,
+    # shown before.
+    completers = observations("woman", [(2, 3)] * 5) + observations("man", [(3, 4)] * 6)
     distribution = step_distribution(SPREAD, STEPS, threshold=5, completers=completers)
     assert distribution.moments == ("intake", "latest", "exit")
     exit_shares = distribution.shares["exit"]
     # Each gender on one step of its own: every woman at exit on step 4 is not told.
     assert all(cell.suppressed for cell in exit_shares["woman"])
     assert distribution.n["exit"]["woman"].value == 5
-    # In total 5 of 11 on step 4 and 6 of 11 on step 5.
+    # In total 5 of 11 on step 3 and 6 of 11 on step 4.
     assert distribution.n["exit"]["total"].value == 11
-    assert values(exit_shares["total"])[3:5] == [5 / 11, 6 / 11]
+    assert values(exit_shares["total"])[2:4] == [5 / 11, 6 / 11]
     assert distribution.n["exit"]["other"].suppressed
     assert all(cell.suppressed for cell in exit_shares["other"])
     # The earlier moments are those of everyone measured, as without completers.
@@ -166,6 +166,86 @@ def test_the_tables_of_the_same_participants_hide_the_same_totals(people, thresh
                             ("latest", tables.transitions.latest_totals)):
         hidden_here = [share.suppressed for share in total[moment]["total"]]
         assert hidden_here == [margin.suppressed for margin in margins], moment
+
+
+def test_completers_who_alone_would_show_everything_hide_what_the_rest_gives_away():
+    # Women completers 6 up, 7 stayed, 5 down; men 8, 6, 7: shown alone, nothing is
+    # hidden. Of the other measured, women 9, 8 and 2 down; men 7, 10 and 6.
+    completers = (observations("woman", [(2, 3)] * 6 + [(2, 2)] * 7 + [(3, 2)] * 5)
+                  + observations("man", [(2, 3)] * 8 + [(2, 2)] * 6 + [(3, 2)] * 7))
+    rest = (observations("woman", [(2, 3)] * 9 + [(2, 2)] * 8 + [(3, 2)] * 2, start=100)
+            + observations("man", [(2, 3)] * 7 + [(2, 2)] * 10 + [(3, 2)] * 6, start=100))
+    alone = movement_table(completers, threshold=5)
+    assert not any(cell.suppressed for row in alone.rows for cell in row.shares.values())
+
+    tables = step_tables(completers + rest, [1, 2, 3, 4], threshold=5, completers=completers)
+    # Everyone measured is shown in full: women 15 up, 15 stayed, 7 down.
+    assert values(tables.movement.row("woman").shares.values()) == [15 / 37, 15 / 37, 7 / 37]
+    # The completers' 5 women down would leave 7 − 5 = 2, so it goes; with it the
+    # women's smallest other count (6 up) and, for the columns, the men's 8 up and
+    # 7 down. The sizes stay: the rest has 19 women and 23 men.
+    women, men = tables.completers.row("woman"), tables.completers.row("man")
+    assert values(women.shares.values()) == [None, 7 / 18, None]
+    assert values(men.shares.values()) == [None, 6 / 21, None]
+    assert (women.n.value, men.n.value) == (18, 21)
+    # A mean beside hidden counts could give them back (see movement_table).
+    assert women.mean.suppressed and men.mean.suppressed
+
+
+#: From step 2: up to 3, stayed, down to 1.
+MOVES = [(2, 3), (2, 2), (2, 1)]
+#: How many of a gender moved each way, among the completers or the rest.
+move_counts = st.lists(st.integers(0, 25), min_size=3, max_size=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(completed=st.fixed_dictionaries({g: move_counts for g in ("woman", "man", "other")}),
+       left=st.fixed_dictionaries({g: move_counts for g in ("woman", "man", "other")}),
+       threshold=st.integers(3, 6))
+def test_the_measured_who_have_not_finished_are_no_small_group_either(completed, left,
+                                                                      threshold):
+    def people(counts, start):
+        return [observation
+                for gender, by_move in counts.items()
+                for k, (move, n) in enumerate(zip(MOVES, by_move, strict=True))
+                for observation in observations(gender, [move] * n, start=start + 100 * k)]
+
+    finished = people(completed, 0)
+    tables = step_tables(finished + people(left, 1000), [1, 2, 3], threshold,
+                         completers=finished)
+
+    def published(movement, group: str) -> list[int | None]:
+        """Up, stayed, down and n as a reader has them: a share times its n."""
+        row = next((row for row in movement.rows if row.group == group), None)
+        if row is None or row.n.suppressed:
+            return [None] * 4
+        return [None if share.suppressed else round(share.value * row.n.value)
+                for share in row.shares.values()] + [row.n.value]
+
+    def on_steps(moment: str, group: str) -> list[int | None]:
+        """On steps 1, 2 and 3 and n, at the latest occasion or at exit."""
+        distribution = tables.distribution
+        n = distribution.n[moment].get(group)
+        if n is None or n.suppressed:
+            return [None] * 4
+        return [None if share.suppressed else round(share.value * n.value)
+                for share in distribution.shares[moment][group]] + [n.value]
+
+    # The rest, by hand, with its totals; a row or column of it nobody is in has
+    # nobody to protect. On the steps: down to 1, stayed on 2, up to 3.
+    rest = {group: [*counts, sum(counts)] for group, counts in left.items()}
+    rest["total"] = [sum(rest[g][k] for g in left) for k in range(4)]
+    for group, counts in rest.items():
+        figures = [(published(tables.movement, group), published(tables.completers, group),
+                    counts, rest["total"]),
+                   (on_steps("latest", group), on_steps("exit", group),
+                    [*counts[2::-1], counts[3]], [*rest["total"][2::-1], rest["total"][3]])]
+        for whole, part, by_hand, in_column in figures:
+            for k in range(4):
+                if whole[k] is None or part[k] is None or not counts[-1] or not in_column[k]:
+                    continue
+                assert whole[k] - part[k] == by_hand[k]
+                assert by_hand[k] >= threshold, (group, k, by_hand[k])
 
 
 def test_a_size_the_movement_table_hides_is_hidden_in_the_distribution_too():

@@ -74,6 +74,17 @@ def test_small_outcome_cells_are_suppressed_with_their_complements():
     assert table.not_measurable.suppressed
 
 
+def test_those_not_measured_are_hidden_where_the_measured_are():
+    # 3 women measured, 6 not: the report says elsewhere that it covers 9, so the 6
+    # would leave the hidden 3.
+    people = observations("woman", [(1, 2), (2, 2), (3, 2)] + [(None, 4)] * 6)
+    table = movement_table(people, threshold=5)
+    assert table.row("total").n.suppressed
+    assert table.not_measurable.suppressed
+    shown = movement_table(people + observations("man", [(2, 3)] * 5), threshold=5)
+    assert shown.row("total").n.value == 8 and shown.not_measurable.value == 6
+
+
 def test_a_mean_or_median_beside_a_hidden_count_is_hidden():
     # The same table: women and men have 6 and 7, enough to show their sizes, but
     # with moves of one step a mean is (up − down) / n, and the total's 8/13 beside
