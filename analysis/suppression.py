@@ -328,56 +328,70 @@ def _pinned_together(
 ) -> tuple[int, int] | None:
     """Where a hidden figure of the part, the rest or the whole has one value only
     among all tables of whole numbers that agree with what the part and the whole
-    publish; None if there is none.
-
-    Each solution found is a table a reader cannot rule out, so any figure it gives
-    another value than the true one is shown to be free and is not asked about again.
-    """
+    publish; None if there is none."""
     rows, columns = part.shape
     whole = part + rest
-    true_cells = np.concatenate([part.ravel(), rest.ravel()])
-    equations, values = [], []
-    for published, both in ((~part_hidden, False), (~whole_hidden, True)):
-        for row, column in np.argwhere(published):
+    published = []
+    for shown, both in ((~part_hidden, False), (~whole_hidden, True)):
+        for row, column in np.argwhere(shown):
             weights = _figure_weights(rows, columns, row, column)
-            equations.append(np.concatenate([weights, weights if both else 0 * weights]))
-            values.append(float(weights @ (whole if both else part).ravel()))
-    # Rows and columns nobody is in are known to be empty: of the part, as it shows,
-    # and of the rest only where nobody in the whole is in them.
-    upper = np.concatenate([
-        np.where(_in_use(table)[:-1, :-1], np.inf, 0).ravel() for table in (part, whole)])
-    constraints = ([LinearConstraint(np.array(equations), values, values)]
-                   if equations else [])
-
-    checks = []
+            published.append(np.concatenate([weights, weights if both else 0 * weights]))
+    places, checks = [], []
     for hidden, in_part, in_rest in ((part_hidden & _in_use(part), True, False),
                                      (rest_hidden & _in_use(whole), False, True),
                                      (whole_hidden & _in_use(whole), True, True)):
         for row, column in np.argwhere(hidden):
             weights = _figure_weights(rows, columns, row, column)
-            checks.append(((int(row), int(column)), np.concatenate(
-                [weights * in_part, weights * in_rest])))
-    if not checks:
+            places.append((int(row), int(column)))
+            checks.append(np.concatenate([weights * in_part, weights * in_rest]))
+    # Rows and columns nobody is in are known to be empty: of the part, as it shows,
+    # and of the rest only where nobody in the whole is in them.
+    empty = np.concatenate([~_in_use(table)[:-1, :-1].ravel() for table in (part, whole)])
+    pinned = first_pinned(np.concatenate([part.ravel(), rest.ravel()]), published, checks,
+                          empty)
+    return None if pinned is None else places[pinned]
+
+
+def first_pinned(
+    counts: np.ndarray, published: Sequence[np.ndarray], checked: Sequence[np.ndarray],
+    empty: np.ndarray | None = None,
+) -> int | None:
+    """The first of the ``checked`` figures that a reader can work out exactly, or None.
+
+    ``counts`` are the true counts, one per cell, in any layout; every figure is a
+    sum of cells, given as weights over them. A reader knows each ``published``
+    figure, that counts are whole numbers and not negative, and that the cells
+    flagged ``empty`` hold 0. A checked figure is pinned when every table agreeing
+    with all that gives it the same value, which integer programmes (scipy's
+    ``milp``) decide exactly. Each table found is one a reader cannot rule out, so
+    any figure it gives another value than the true one is free and not asked again.
+    """
+    counts = np.asarray(counts, dtype=float)
+    if not len(checked):
         return None
-    objectives = np.array([objective for _, objective in checks])
-    true_values = objectives @ true_cells
-    free = np.zeros(len(checks), dtype=bool)
+    equations = np.array(published).reshape(len(published), counts.size)
+    values = equations @ counts
+    constraints = [LinearConstraint(equations, values, values)] if len(published) else []
+    upper = np.where(np.zeros(counts.size, dtype=bool) if empty is None else empty, 0, np.inf)
+    objectives = np.array(checked, dtype=float)
+    true_values = objectives @ counts
+    free = np.zeros(len(checked), dtype=bool)
 
     def optimise(objective: np.ndarray) -> bool:
         """Mark the figures a table minimising ``objective`` frees; False if unbounded."""
-        found = milp(objective, constraints=constraints, integrality=np.ones(true_cells.size),
+        found = milp(objective, constraints=constraints, integrality=np.ones(counts.size),
                      bounds=Bounds(0, upper))
         if found.x is None:
             return False
         free[:] |= ~np.isclose(objectives @ np.round(found.x), true_values)
         return True
 
-    for k, (place, objective) in enumerate(checks):
+    for k, objective in enumerate(objectives):
         for sign in (-1, 1):
             if not free[k] and not optimise(sign * objective):
                 free[k] = True  # no upper bound at all
         if not free[k]:
-            return place
+            return k
     return None
 
 
@@ -400,13 +414,15 @@ def _cheapest_on_lines(
 
 
 def possible_counts(
-    counts: np.ndarray | list[list[int]], mask: SuppressionMask, row: int, column: int
+    counts: np.ndarray | list[list[int]], mask: SuppressionMask, row: int,
+    column: int | np.ndarray,
 ) -> tuple[int, int | None]:
     """The smallest and largest value a reader can give a cell of a published table.
 
     That is, over every table of counts (not negative) that agrees with each cell and
     total ``mask`` leaves shown. ``row`` equal to the number of rows means a column
-    total, ``column`` equal to the number of columns a row total. The largest is None
+    total, ``column`` equal to the number of columns a row total; ``column`` may also
+    flag several columns, for the sum of their cells in the row. The largest is None
     when nothing published bounds the cell. Anything else published about the cell,
     such as which side of a goal its share lies on, must not narrow this range to one
     value; where both ends agree, saying it tells nothing new.
@@ -434,7 +450,9 @@ def possible_counts(
         lines.append(np.ones(rows * columns))
         totals.append(table.sum())
     objective = np.zeros((rows, columns))
-    objective[row if row < rows else slice(None), column if column < columns else slice(None)] = 1
+    if np.ndim(column) == 0 and column == columns:
+        column = slice(None)
+    objective[row if row < rows else slice(None), column] = 1
     objective = objective.ravel()
     equations = {"A_eq": np.array(lines), "b_eq": np.array(totals)} if lines else {}
     low = linprog(objective, bounds=bounds, method="highs", **equations)

@@ -82,7 +82,10 @@ METHODS = {
                "share reaches the goal, too few to tell below {min_n} in the denominator; women "
                "minus men with Newcombe's hybrid score interval. Where the share is hidden, "
                "the status is given only when every count the published figures allow "
-               "gives the same one; otherwise it is null",
+               "gives the same one; otherwise it is null. Targets counting the same "
+               "participants (every exit-outcome target counts the exited) are suppressed "
+               "together, so that side by side they give no small group away either "
+               "(those who reached neither of two targets, say)",
 }
 
 

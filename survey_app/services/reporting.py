@@ -31,7 +31,7 @@ from analysis.movement import (
 )
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
-from analysis.targets import TargetResult, target_result
+from analysis.targets import TargetResult
 from questionnaires import Catalogue
 from survey_app.models import OccasionKind, Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
@@ -332,11 +332,9 @@ def analyse(
                            (domain_scores.after - domain_scores.before).T, strict=True))
         parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
-        judged = [
-            JudgedTarget(d, target_result(targets.observations(d, data, changes), d.goal,
-                                          threshold, min_n))
-            for d in inputs.targets
-        ]
+        judged = [JudgedTarget(d, result) for d, result in zip(
+            inputs.targets, targets.judged(inputs.targets, data, changes, threshold, min_n),
+            strict=True)]
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(

@@ -7,7 +7,9 @@ MIA application's individual indicators.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
@@ -17,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from analysis.targets import Reached
+from analysis.targets import TargetResult, target_results
 from survey_app.extensions import db
 from survey_app.models import ExitOutcome, Organisation, ProjectTarget, TargetRule
 from survey_app.models.organisation import PATH_SEPARATOR
@@ -191,10 +193,72 @@ def current_label(definition: TargetDefinition) -> str:
     return definition.label_for(str(get_locale() or "sv"))
 
 
-def observations(
+def judged(
+    definitions: Sequence[TargetDefinition], data: ReportData,
+    domain_changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
+) -> list[TargetResult]:
+    """Each target's result, in order.
+
+    Targets that count the same participants (every exit-outcome target counts the
+    exited) are suppressed together: side by side they would give away what each
+    hides alone (``analysis.targets.target_results``).
+    """
+    observed = [_counted_and_reached(d, data, domain_changes) for d in definitions]
+    sharing: dict[bytes, list[int]] = defaultdict(list)
+    for index, (counted, _) in enumerate(observed):
+        sharing[np.packbits(counted).tobytes()].append(index)
+    results: list[TargetResult | None] = [None] * len(definitions)
+    for indices in sharing.values():
+        counted = observed[indices[0]][0]
+        reached = np.column_stack([observed[i][1][counted] for i in indices])
+        together = target_results(
+            data.gender[counted], reached, [definitions[i].goal for i in indices], threshold,
+            min_n, possible=possible_combinations([definitions[i] for i in indices]),
+        )
+        for index, result in zip(indices, together, strict=True):
+            results[index] = result
+    return [result for result in results if result is not None]
+
+
+def possible_combinations(definitions: Sequence[TargetDefinition]) -> set[tuple[bool, ...]]:
+    """Which targets one participant can reach together, as anyone who knows the
+    targets can tell: those on the same thing (the exit outcome, one domain, one
+    exit item) follow from its one value, those on different things are independent.
+    One reached or not per target, in order."""
+    by_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, definition in enumerate(definitions):
+        subject = definition.domain if definition.rule == TargetRule.DOMAIN_IMPROVED else (
+            definition.item if definition.rule == TargetRule.EXIT_ITEM_AGREES else "")
+        by_subject[(definition.rule, subject or "")].append(index)
+    each_subject = []
+    for (rule, _), indices in by_subject.items():
+        chosen = [definitions[i] for i in indices]
+        if rule == TargetRule.EXIT_OUTCOME:
+            values: list[Any] = list(ExitOutcome)
+            reaches = [lambda value, d=d: value in (d.outcomes or []) for d in chosen]
+        elif rule == TargetRule.DOMAIN_IMPROVED:
+            values = [True, False]
+            reaches = [lambda value: value for _ in chosen]
+        else:  # an answer below every threshold, or at each of them
+            thresholds = sorted({d.agree_from or 0 for d in chosen})
+            values = [thresholds[0] - 1, *thresholds]
+            reaches = [lambda value, d=d: value >= (d.agree_from or 0) for d in chosen]
+        each_subject.append((indices, {tuple(reach(value) for reach in reaches)
+                                       for value in values}))
+    combinations = set()
+    for signatures in itertools.product(*(found for _, found in each_subject)):
+        combination = [False] * len(definitions)
+        for (indices, _), signature in zip(each_subject, signatures, strict=True):
+            for index, reached in zip(indices, signature, strict=True):
+                combination[index] = reached
+        combinations.add(tuple(combination))
+    return combinations
+
+
+def _counted_and_reached(
     definition: TargetDefinition, data: ReportData, domain_changes: Mapping[str, np.ndarray],
-) -> Reached:
-    """Who is in the target's denominator, and whether each reached it.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who is in the target's denominator, and who reached it, in ``data``'s order.
 
     ``domain_changes`` maps a domain to each participant's change in its score
     (NaN where either score is missing), in ``data``'s order.
@@ -213,4 +277,4 @@ def observations(
         counted = ~np.isnan(answer)
         reached = np.greater_equal(answer, definition.agree_from or 0, where=counted,
                                    out=np.zeros(len(data), dtype=bool))
-    return Reached(data.gender[counted], reached[counted])
+    return counted, reached

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+import math
 
-from analysis.targets import TargetObservation, TargetStatus, judge, target_result
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from analysis.targets import (
+    Reached,
+    TargetObservation,
+    TargetStatus,
+    judge,
+    target_result,
+    target_results,
+)
 
 
 def people(gender: str, reached: int, not_reached: int) -> list[TargetObservation]:
@@ -89,3 +100,103 @@ def test_whether_a_hidden_share_met_its_goal_is_said_only_when_published_figures
 
     lower = target_result(people("woman", 6, 6) + people("man", 0, 15), 0.0, threshold=5)
     assert lower.group("woman").status == TargetStatus.MET  # any count meets 0 %
+
+
+OUTCOMES = ["work", "studies", "programme", "rehabilitation", "other"]
+
+
+def outcome_targets(counts: dict[str, dict[str, int]], targets: list[set[str]]):
+    """Genders and, per target, who reached it, for participants counted by exit
+    outcome: ``counts`` maps a gender to how many left for each outcome. And the
+    combinations of targets an outcome can give."""
+    rows = [(gender, outcome) for gender, by_outcome in counts.items()
+            for outcome, n in by_outcome.items() for _ in range(n)]
+    gender = np.array([g for g, _ in rows])
+    reached = np.array([[outcome in target for target in targets] for _, outcome in rows],
+                       dtype=bool).reshape(len(rows), len(targets))
+    possible = {tuple(outcome in target for target in targets) for outcome in OUTCOMES}
+    return gender, reached, possible
+
+
+def test_targets_of_the_same_participants_do_not_give_away_those_who_reached_neither():
+    # 12 women: 5 to a work-preparation programme, 5 to work or studies, 2 to neither.
+    # 20 men: 8, 7 and 5.
+    gender, reached, possible = outcome_targets(
+        {"woman": {"programme": 5, "work": 5, "other": 2},
+         "man": {"programme": 8, "studies": 7, "rehabilitation": 5}},
+        [{"programme"}, {"work", "studies"}])
+    # Alone, each target shows the women's 5 of 12: together 12 − 5 − 5 = 2.
+    for column in range(2):
+        alone = target_result(Reached(gender, reached[:, column]), 0.3, threshold=5)
+        assert alone.group("woman").share.value == 5 / 12
+    # With one outcome each, nobody reaches both: a reader knows that.
+    preparation, work = target_results(gender, reached, [0.4, 0.3], threshold=5,
+                                       possible=possible)
+    # Together, the first of the two equal fives goes, then whatever its table needs to
+    # keep it hidden: the women's 7 not in a programme, the men's 8 and 12.
+    assert preparation.group("woman").share.suppressed
+    assert preparation.group("man").share.suppressed
+    assert preparation.group("total").share.value == 13 / 32
+    assert (work.group("woman").share.value, work.group("man").share.value) == (5 / 12, 7 / 20)
+    # The women who reached neither may now be anything from 0 to 7.
+    assert outsiders_range(reached, possible, [preparation, work],
+                           ("woman", (False, False))) == (0, 7)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_no_small_group_follows_from_several_targets_of_the_same_participants(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        counts = {g: {o: int(rng.poisson(rng.uniform(0, 9))) for o in OUTCOMES}
+                  for g in ("woman", "man", "other")}
+        targets = [set(rng.choice(OUTCOMES, int(rng.integers(1, 4)), replace=False))
+                   for _ in range(int(rng.integers(2, 4)))]
+        gender, reached, possible = outcome_targets(counts, targets)
+        threshold = int(rng.integers(3, 6))
+        results = target_results(gender, reached, [0.5] * len(targets), threshold,
+                                 possible=possible)
+        combinations = {tuple(row) for row in reached.tolist()}
+        for group in ("woman", "man", "other", "total"):
+            members = gender == group if group != "total" else np.ones(len(gender), bool)
+            for combination in combinations:
+                count = int((members & (reached == combination).all(axis=1)).sum())
+                if count >= threshold:
+                    continue
+                low, high = outsiders_range(reached, possible, results,
+                                            (group, combination))
+                assert high - low >= 1, (counts, targets, threshold, group, combination)
+
+
+def outsiders_range(reached, possible, results, figure) -> tuple[float, float]:
+    """The whole numbers a count of participants of a group who reached exactly the
+    given combination of targets can take at most, from a linear programme over the
+    counts per gender and possible combination that agree with every share and n
+    published (a share times its n is a count). Its real-valued range can only be
+    wider."""
+    genders = ["woman", "man", "other", "not_stated"]
+    combinations = sorted(possible)
+    size = len(genders) * len(combinations)
+
+    def weights(group: str, keep) -> np.ndarray:
+        chosen = np.zeros((len(genders), len(combinations)))
+        for g, name in enumerate(genders):
+            for c, combination in enumerate(combinations):
+                chosen[g, c] = (group in ("total", name)) and keep(combination)
+        return chosen.ravel()
+
+    equations, values = [], []
+    for target, result in enumerate(results):
+        for row in result.groups:
+            if row.n.suppressed:
+                continue
+            equations.append(weights(row.group, lambda combination: True))
+            values.append(row.n.value)
+            if not row.share.suppressed:
+                equations.append(weights(row.group, lambda c, target=target: c[target]))
+                values.append(round(row.share.value * row.n.value))
+    group, wanted = figure
+    objective = weights(group, lambda combination: combination == tuple(wanted))
+    found = [linprog(sign * objective, A_eq=np.array(equations), b_eq=values,
+                     bounds=[(0, None)] * size) for sign in (1, -1)]
+    high = math.inf if found[1].status == 3 else math.floor(-found[1].fun + 1e-9)
+    return math.ceil(found[0].fun - 1e-9), high
