@@ -20,6 +20,13 @@ total n, so they are shown only where n is (``SuppressionMask.row_shares``). A
 share over a hidden n would give n away (8 of 14 is 57 %, and no other n the table
 allows gives 57 %), and with it the cell that n was hidden to protect.
 
+Two published tables can give away together what each protects alone: the
+completers' figures taken from everyone measured's leave those not finished yet.
+``part_mask`` suppresses a table of part of another's participants so that this
+difference is protected too, and ``first_pinned`` decides exactly, with integer
+programmes, whether any figure that is a sum of counts follows from others that are
+published; ``analysis.targets`` uses it for targets counting the same participants.
+
 A row or column nobody is in has no one to protect. Its cells are shown as
 hidden like every small cell, but it is left out of steps 2 and 3: otherwise the
 zeros of, say, an unused seventh step would force real figures elsewhere to be
@@ -71,6 +78,11 @@ class SuppressionMask:
     def total_shares(self) -> np.ndarray:
         """The same for the column totals, as shares of the grand total."""
         return self.column_totals | self.grand_total
+
+    def with_margins(self) -> np.ndarray:
+        """The mask laid out as the table with its margins (see ``with_totals``)."""
+        return _margins_layout(self.cells.shape, self.cells, self.row_totals,
+                               self.column_totals, self.grand_total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,7 +165,7 @@ def _mask_where_used(
     return SuppressionMask(cells, row_totals, column_totals, inner.grand_total)
 
 
-def _margins_added(table: np.ndarray) -> np.ndarray:
+def with_totals(table: np.ndarray) -> np.ndarray:
     """A table of counts with its row totals as a last column, column totals as a last
     row and the grand total in the corner."""
     rows, columns = table.shape
@@ -192,7 +204,7 @@ def _mask(
     rows, columns = table.shape
     # Lay the table out with its margins so every line is handled the same way:
     # the last row holds column totals, the last column row totals.
-    full = _margins_added(table)
+    full = with_totals(table)
     # What a reader knows from elsewhere is never hidden, however small.
     hidden = ((full < threshold) | forced) & ~known
     cost = partial(_complement_cost, full, hidden, whole_rows)
@@ -271,7 +283,7 @@ def part_mask(
         raise ValueError("a part cannot count more than its whole in any cell")
     forced = _margins_layout(part.shape, None, hidden_row_totals, hidden_column_totals,
                              hidden_grand_total)
-    whole_hidden = _with_margins(whole_mask)
+    whole_hidden = whole_mask.with_margins()
     # Where nobody is in the part, the rest is the whole: known wherever the whole
     # shows it, and protected by the whole's own suppression.
     part_in_use, whole_in_use = _in_use(part), _in_use(whole)
@@ -279,14 +291,15 @@ def part_mask(
     nothing = np.zeros_like(forced)
     while True:
         mask = _mask_where_used(part, part, threshold, whole_rows, forced, nothing)
-        hidden = _with_margins(mask)
+        hidden = mask.with_margins()
         # The rest is taken over every row and column someone in the whole is in:
         # where it is empty, a reader does not know so, and a row of it all zeros
         # (everyone of a group finished) is a small group's secret like any other.
-        rest_hidden = _with_margins(_mask_where_used(
-            rest, whole, threshold, False, (hidden & part_in_use) | whole_hidden, rest_known))
+        rest_hidden = _mask_where_used(
+            rest, whole, threshold, False, (hidden & part_in_use) | whole_hidden, rest_known,
+        ).with_margins()
         needed = rest_hidden & ~hidden & ~whole_hidden & whole_in_use
-        small = needed & (_margins_added(rest) < threshold)
+        small = needed & (with_totals(rest) < threshold)
         if small.any():
             # The rest's small figures first: this table then protects them with
             # complements of its own choosing, as cheap here as they can be.
@@ -300,11 +313,6 @@ def part_mask(
                 return mask  # everything this table can hide is hidden
             needed[more] = True
         forced |= needed
-
-
-def _with_margins(mask: SuppressionMask) -> np.ndarray:
-    return _margins_layout(mask.cells.shape, mask.cells, mask.row_totals,
-                           mask.column_totals, mask.grand_total)
 
 
 def _in_use(table: np.ndarray) -> np.ndarray:
@@ -401,7 +409,7 @@ def _cheapest_on_lines(
     """The shown figure of a table (with its margins) that is cheapest to hide (parts
     before totals, then the smallest) on a line through ``place``, or failing that
     anywhere; None if every figure in use is hidden."""
-    full = _margins_added(table)
+    full = with_totals(table)
     open_ = ~hidden & in_use
     on_lines = np.zeros_like(open_)
     on_lines[place[0], :] = on_lines[:, place[1]] = True

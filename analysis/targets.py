@@ -28,6 +28,7 @@ from analysis.suppression import (
     first_pinned,
     possible_counts,
     suppression_mask,
+    with_totals,
 )
 
 
@@ -244,7 +245,7 @@ def _target_figures(
     figures, shown, hidden, places = [], [], [], []
     for target, (table, reaches, mask) in enumerate(zip(tables, members, masks, strict=True)):
         rows = table.shape[0]
-        hidden_here = _hidden_with_margins(mask)
+        hidden_here = mask.with_margins()
         used = [table[:, 0].sum() > 0, table[:, 1].sum() > 0, True]
         for row in range(rows + 1):
             for column, side in enumerate((reaches, ~reaches, np.ones(columns, dtype=bool))):
@@ -259,15 +260,6 @@ def _target_figures(
     return figures, shown, hidden, places
 
 
-def _hidden_with_margins(mask: SuppressionMask) -> np.ndarray:
-    """A two-column table's mask with its totals: row totals last, column totals below."""
-    rows = mask.cells.shape[0]
-    hidden = np.zeros((rows + 1, 3), dtype=bool)
-    hidden[:-1, :2], hidden[:-1, 2] = mask.cells, mask.row_totals
-    hidden[-1, :2], hidden[-1, 2] = mask.column_totals, mask.grand_total
-    return hidden
-
-
 def _cheapest_shown(
     tables: list[np.ndarray], masks: list[SuppressionMask], row: int,
 ) -> tuple[int, tuple[int, int]] | None:
@@ -276,10 +268,8 @@ def _cheapest_shown(
     anywhere; counts before sizes, then the smallest. As (target, place)."""
     candidates = []
     for target, (table, mask) in enumerate(zip(tables, masks, strict=True)):
-        figures = np.zeros((table.shape[0] + 1, 3), dtype=int)
-        figures[:-1, :2], figures[:-1, 2] = table, table.sum(axis=1)
-        figures[-1, :2], figures[-1, 2] = table.sum(axis=0), table.sum()
-        for r, c in np.argwhere(~_hidden_with_margins(mask)):
+        figures = with_totals(table)
+        for r, c in np.argwhere(~mask.with_margins()):
             candidates.append((bool(r != row), bool(c == 2), int(figures[r, c]),
                                target, (int(r), int(c))))
     if not candidates:

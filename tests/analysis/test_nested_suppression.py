@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from analysis.suppression import SuppressionMask, part_mask, suppression_mask
+from analysis.suppression import SuppressionMask, first_pinned, part_mask, suppression_mask
 from tests.analysis.test_suppression import hidden_with_margins, with_margins
 
 THRESHOLD = 5
@@ -86,6 +86,23 @@ def test_a_part_larger_than_its_whole_is_refused():
     whole = np.array([[5, 5]])
     with pytest.raises(ValueError, match="part cannot count more"):
         part_mask(np.array([[6, 4]]), whole, suppression_mask(whole, THRESHOLD), THRESHOLD)
+
+
+def test_first_pinned_finds_what_sums_give_away():
+    # Four counts, 2, 3, 0 and 0; each figure is a sum of some of them.
+    counts = np.array([2, 3, 0, 0])
+    first, second, third = np.eye(4)[:3]
+    first_two, last_two = np.array([1, 1, 0, 0]), np.array([0, 0, 1, 1])
+    # Knowing the first two add up to 5 leaves each anything from 0 to 5.
+    assert first_pinned(counts, [first_two], [first, second]) is None
+    # Knowing the second too gives the first: 5 − 3.
+    assert first_pinned(counts, [first_two, second], [third, first]) == 1
+    # Nothing bounds the third, unless it is known to be empty; a sum of 0 pins
+    # each of its parts, as counts are not negative.
+    assert first_pinned(counts, [first_two], [third]) is None
+    assert first_pinned(counts, [first_two], [third],
+                        empty=np.array([False, False, True, False])) == 0
+    assert first_pinned(counts, [last_two], [first, third]) == 1
 
 
 @pytest.mark.parametrize("whole_rows", [False, True])
