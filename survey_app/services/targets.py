@@ -207,7 +207,7 @@ def judged(
     sharing: dict[bytes, list[int]] = defaultdict(list)
     for index, (counted, _) in enumerate(observed):
         sharing[np.packbits(counted).tobytes()].append(index)
-    results: list[TargetResult | None] = [None] * len(definitions)
+    results: dict[int, TargetResult] = {}
     for indices in sharing.values():
         counted = observed[indices[0]][0]
         reached = np.column_stack([observed[i][1][counted] for i in indices])
@@ -217,7 +217,7 @@ def judged(
         )
         for index, result in zip(indices, together, strict=True):
             results[index] = result
-    return [result for result in results if result is not None]
+    return [results[index] for index in range(len(definitions))]
 
 
 def possible_combinations(definitions: Sequence[TargetDefinition]) -> set[tuple[bool, ...]]:
