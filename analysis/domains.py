@@ -8,7 +8,7 @@ at least half of the domain's items were answered; otherwise it is missing.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,27 +108,18 @@ class DomainChangeTable:
 
 def domain_change_table(
     observations: DomainScores | Iterable[DomainObservation], threshold: int,
-    min_n: int = MIN_N_FOR_TESTS,
+    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Mapping[str, Collection[str]] | None = None,
 ) -> DomainChangeTable:
     """Change per domain for women, men, other groups where shown, and in total, with
-    Holm-adjusted p-values.
+    Holm-adjusted p-values. ``hidden_sizes`` names, per domain, the groups (genders
+    and ``TOTAL``) whose size another table of the same participants hides: they are
+    hidden here too, and protected.
 
     Holm runs over the domains whose statistics a group shows: an adjusted p-value
     built on a withheld one would carry it.
     """
-    scores = DomainScores.of(observations)
-    change = scores.after - scores.before
-    of_gender = gender_masks(scores.gender)
-    values: dict[str, dict[str, np.ndarray]] = {}
-    sizes: dict[str, dict[str, Cell]] = {}
-    counts_known: dict[str, dict[str, bool]] = {}
-    for column, domain in enumerate(scores.domains):
-        changed = ~np.isnan(change[:, column])
-        if not changed.any():
-            continue
-        values[domain] = {g: change[changed & of_gender[g], column] for g in GENDERS}
-        values[domain][TOTAL] = change[changed, column]
-        sizes[domain], counts_known[domain] = _published_directions(values[domain], threshold)
+    values, sizes, counts_known = _domain_sizes(DomainScores.of(observations), threshold,
+                                                hidden_sizes or {})
     groups = shown_groups(lambda g: any(not n[g].suppressed for n in sizes.values()))
 
     published: dict[tuple[str, str], np.ndarray] = {}
@@ -169,10 +160,43 @@ def domain_change_table(
     )
 
 
+def hidden_domain_sizes(
+    scores: DomainScores, threshold: int, hidden_sizes: Mapping[str, Collection[str]],
+) -> dict[str, set[str]]:
+    """Per domain, the groups whose size the domain table hides, of those someone
+    is in, given the sizes ``hidden_sizes`` names: without computing its statistics."""
+    _, sizes, _ = _domain_sizes(scores, threshold, hidden_sizes)
+    return {domain: {group for group, n in by_group.items() if n.suppressed}
+            for domain, by_group in sizes.items()}
+
+
+def _domain_sizes(
+    scores: DomainScores, threshold: int, hidden_sizes: Mapping[str, Collection[str]],
+) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, Cell]],
+           dict[str, dict[str, bool]]]:
+    """Per domain anyone has a change in: each group's changes, its size as published
+    and whether its statistics may be (see ``_published_directions``)."""
+    change = scores.after - scores.before
+    of_gender = gender_masks(scores.gender)
+    values: dict[str, dict[str, np.ndarray]] = {}
+    sizes: dict[str, dict[str, Cell]] = {}
+    counts_known: dict[str, dict[str, bool]] = {}
+    for column, domain in enumerate(scores.domains):
+        changed = ~np.isnan(change[:, column])
+        if not changed.any():
+            continue
+        values[domain] = {g: change[changed & of_gender[g], column] for g in GENDERS}
+        values[domain][TOTAL] = change[changed, column]
+        sizes[domain], counts_known[domain] = _published_directions(
+            values[domain], threshold, frozenset(hidden_sizes.get(domain, ())))
+    return values, sizes, counts_known
+
+
 def _published_directions(
-    values: dict[str, np.ndarray], threshold: int
+    values: dict[str, np.ndarray], threshold: int, hidden: frozenset[str],
 ) -> tuple[dict[str, Cell], dict[str, bool]]:
-    """Each group's size as published, and whether its statistics may be.
+    """Each group's size as published, and whether its statistics may be, with the
+    sizes of the groups ``hidden`` names hidden.
 
     Statistics can give back how many went up, stayed level and went down (see
     ``movement_statistics``), so they are shown only where those counts, suppressed
@@ -182,7 +206,9 @@ def _published_directions(
     directions = np.array([
         [(values[g] > 0).sum(), (values[g] == 0).sum(), (values[g] < 0).sum()] for g in present
     ])
-    mask = suppression_mask(directions, threshold, whole_rows=True)
+    mask = suppression_mask(directions, threshold, whole_rows=True,
+                            hidden_row_totals=[g in hidden for g in present],
+                            hidden_grand_total=TOTAL in hidden)
     known_rows, known_total = fully_published(directions, mask)
     sizes = {g: Cell.hidden() for g in GENDERS}
     known = {g: False for g in GENDERS}

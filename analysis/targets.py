@@ -7,7 +7,7 @@ be shown) from one yes/no per participant in the target's denominator.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -106,6 +106,7 @@ def target_result(
 def target_results(
     gender: np.ndarray, reached: np.ndarray, goals: Sequence[float], threshold: int,
     min_n: int = MIN_N_FOR_TESTS, possible: Iterable[Sequence[bool]] | None = None,
+    hidden_sizes: Collection[str] = (),
 ) -> list[TargetResult]:
     """Targets that count the same participants, one column of ``reached`` each,
     judged per group.
@@ -113,7 +114,8 @@ def target_results(
     Each target's counts, reached and not reached per gender, form one table with
     its totals, so that neither a hidden numerator nor its complement can be worked
     out from the rest. The targets share their sizes (how many women, men, in all),
-    hidden in all where one hides them.
+    hidden in all where one hides them, and where another table of the same
+    participants does (``hidden_sizes``: genders and ``TOTAL``).
 
     Side by side the targets could still give away more than each alone: with 5 of
     12 women in work-preparation and 5 in work or studies, the 2 who reached neither
@@ -156,7 +158,8 @@ def target_results(
     members = [combinations[:, target] for target in range(len(goals))]
     tables = [np.column_stack([combined[:, reaches].sum(axis=1),
                                combined[:, ~reaches].sum(axis=1)]) for reaches in members]
-    masks = _masks_together(combined, members, tables, threshold)
+    sizes_hidden = np.array([g in hidden_sizes for g in (*present, TOTAL)])
+    masks = _masks_together(combined, members, tables, threshold, sizes_hidden)
 
     results = []
     for goal, table, mask in zip(goals, tables, masks, strict=True):
@@ -185,12 +188,16 @@ def target_results(
 
 def _masks_together(
     combined: np.ndarray, members: list[np.ndarray], tables: list[np.ndarray], threshold: int,
+    sizes_hidden: np.ndarray,
 ) -> list[SuppressionMask]:
     """Each target's table suppressed so that, with all of them published, no count
     of ``combined`` (genders × combinations of targets reached) under the threshold
-    and no hidden figure of any table can be worked out exactly."""
+    and no hidden figure of any table can be worked out exactly; the sizes flagged
+    in ``sizes_hidden`` (each gender's, then everyone's) hidden in all."""
     rows = combined.shape[0]
     forced = [np.zeros((rows + 1, 3), dtype=bool) for _ in tables]
+    for hidden in forced:
+        hidden[:, 2] = sizes_hidden
     while True:
         masks = [suppression_mask(table, threshold, hidden_cells=hidden[:-1, :2],
                                   hidden_row_totals=hidden[:-1, 2],

@@ -16,7 +16,12 @@ from analysis import Cell, MovementTable, StepDistribution, bootstrap
 from analysis.age import AGE_BAND_LABELS
 from analysis.attrition import AttritionTable, Progress, attrition_table
 from analysis.distribution import step_tables
-from analysis.domains import DomainChangeTable, DomainScores, domain_change_table
+from analysis.domains import (
+    DomainChangeTable,
+    DomainScores,
+    domain_change_table,
+    hidden_domain_sizes,
+)
 from analysis.monthly import Events, MonthlyTable, monthly_table, months_between
 from analysis.movement import (
     GENDERS,
@@ -267,6 +272,37 @@ class ReportInputs:
     targets_set_on: Organisation | None
 
 
+def targets_beside_domains(
+    definitions: list[targets.TargetDefinition], data: ReportData, scores: DomainScores,
+    changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
+) -> tuple[list[JudgedTarget], dict[str, set[str]]]:
+    """The targets judged, and per domain the sizes the domain table is to hide.
+
+    A domain target counts the participants the domain table counts for its domain,
+    by gender and in all: a size one of them hides, the other must hide too, or
+    another size it protects could be worked out. So each takes the other's hidden
+    sizes as hidden, until neither hides one more.
+    """
+    hidden: dict[str, set[str]] = {}
+    while True:
+        hidden = hidden_domain_sizes(scores, threshold, hidden)
+        results = targets.judged(definitions, data, changes, threshold, min_n, hidden)
+        grown = False
+        for definition, result in zip(definitions, results, strict=True):
+            domain = definition.domain or ""
+            if definition.rule != targets.TargetRule.DOMAIN_IMPROVED or domain not in hidden:
+                continue
+            counted = ~np.isnan(changes[domain])
+            found = hidden_sizes({group.group: group.n for group in result.groups}.get,
+                                 data.gender[counted])
+            if not found <= hidden[domain]:
+                hidden[domain] |= found
+                grown = True
+        if not grown:
+            return ([JudgedTarget(d, r) for d, r in zip(definitions, results, strict=True)],
+                    hidden)
+
+
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
     definitions, set_on = targets.targets_for(filters.scope)
     data = report_data.read(filters, catalogue)
@@ -319,7 +355,12 @@ def analyse(
           ThreadPoolExecutor(WORKERS + 1) as pool):
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
-        domains = pool.submit(domain_change_table, domain_scores, threshold, min_n)
+        changes = dict(zip(domain_scores.domains,
+                           (domain_scores.after - domain_scores.before).T, strict=True))
+        judged, domain_hidden = targets_beside_domains(
+            inputs.targets, data, domain_scores, changes, threshold, min_n)
+        domains = pool.submit(domain_change_table, domain_scores, threshold, min_n,
+                              domain_hidden)
         attrition = pool.submit(
             lambda: attrition_table(participant_progress(data, today), threshold))
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
@@ -328,13 +369,8 @@ def analyse(
         completer_steps = steps_of(data, catalogue, completers=True)
         ladder_tables = step_tables(steps, ladder_steps(catalogue), threshold, completer_steps)
         table, completers = ladder_tables.movement, ladder_tables.completers
-        changes = dict(zip(domain_scores.domains,
-                           (domain_scores.after - domain_scores.before).T, strict=True))
         parts = parts_below(filters.scope, data)
         years = enrolment_years(data)
-        judged = [JudgedTarget(d, result) for d, result in zip(
-            inputs.targets, targets.judged(inputs.targets, data, changes, threshold, min_n),
-            strict=True)]
         # Keyword arguments are evaluated in order: this thread's own figures first,
         # then what the other threads computed meanwhile.
         return EvaluatorReport(

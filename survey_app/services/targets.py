@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
@@ -196,12 +196,15 @@ def current_label(definition: TargetDefinition) -> str:
 def judged(
     definitions: Sequence[TargetDefinition], data: ReportData,
     domain_changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
+    domain_hidden_sizes: Mapping[str, Collection[str]] | None = None,
 ) -> list[TargetResult]:
     """Each target's result, in order.
 
     Targets that count the same participants (every exit-outcome target counts the
     exited) are suppressed together: side by side they would give away what each
-    hides alone (``analysis.targets.target_results``).
+    hides alone (``analysis.targets.target_results``). A domain target counts those
+    the domain table counts for its domain: the sizes ``domain_hidden_sizes`` says
+    that table hides (genders and ``TOTAL``, per domain) are hidden here too.
     """
     observed = [_counted_and_reached(d, data, domain_changes) for d in definitions]
     sharing: dict[bytes, list[int]] = defaultdict(list)
@@ -211,9 +214,13 @@ def judged(
     for indices in sharing.values():
         counted = observed[indices[0]][0]
         reached = np.column_stack([observed[i][1][counted] for i in indices])
+        sharing_definitions = [definitions[i] for i in indices]
+        hidden = set().union(*(
+            (domain_hidden_sizes or {}).get(d.domain or "", ()) for d in sharing_definitions
+            if d.rule == TargetRule.DOMAIN_IMPROVED))
         together = target_results(
-            data.gender[counted], reached, [definitions[i].goal for i in indices], threshold,
-            min_n, possible=possible_combinations([definitions[i] for i in indices]),
+            data.gender[counted], reached, [d.goal for d in sharing_definitions], threshold,
+            min_n, possible=possible_combinations(sharing_definitions), hidden_sizes=hidden,
         )
         for index, result in zip(indices, together, strict=True):
             results[index] = result
