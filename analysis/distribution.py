@@ -72,8 +72,8 @@ def step_tables(
     """The movement table, the step distribution and the transition table; with
     ``completers`` (their step at exit as the later one), the movement from intake to
     exit and the distribution at exit too. Exit is a completer's latest occasion, so
-    the completers are some of the ``observations`` with the same steps; a step at
-    exit where the observations have none is refused (``ValueError``).
+    the completers are some of the ``observations`` with the same steps: completers
+    who count more than the observations anywhere are refused (``ValueError``).
 
     The distribution gives shares on each step at intake and at the latest occasion
     among the participants whose movement is measured, and at exit among those with a
