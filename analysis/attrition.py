@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,8 +76,12 @@ def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:
 
 
 def attrition_table(
-    progress: Progress | Iterable[ParticipantProgress], threshold: int
+    progress: Progress | Iterable[ParticipantProgress], threshold: int,
+    hidden_sizes: Mapping[str, Collection[str]] | None = None,
 ) -> AttritionTable:
+    """Participants enrolled and having answered each stage, and response rates, per
+    gender. ``hidden_sizes`` names, per stage, the groups (genders and ``TOTAL``)
+    another table of the same participants hides: they are hidden here too."""
     people = Progress.of(progress)
     answered, due = people.answered, people.due
     of_gender = gender_masks(people.gender)
@@ -86,8 +90,10 @@ def attrition_table(
     for stage in STAGES:
         reached = (np.ones(people.gender.size, bool) if stage == "enrolled"
                    else answered[stage] > 0)
+        elsewhere = (hidden_sizes or {}).get(stage, ())
         groups, total = suppressed_column(
-            [int((reached & of_gender[g]).sum()) for g in GENDERS], threshold
+            [int((reached & of_gender[g]).sum()) for g in GENDERS], threshold,
+            [g in elsewhere for g in GENDERS], TOTAL in elsewhere,
         )
         counts[stage] = dict(zip((*GENDERS, TOTAL), (*groups, total), strict=True))
 

@@ -484,8 +484,13 @@ def fully_published(
     return rows, totals
 
 
-def suppressed_column(counts: list[int], threshold: int) -> tuple[list[Cell], Cell]:
-    """One count per group and their total, suppressed as a column with its total.
+def suppressed_column(
+    counts: list[int], threshold: int, hidden: Sequence[bool] | None = None,
+    total_hidden: bool = False,
+) -> tuple[list[Cell], Cell]:
+    """One count per group and their total, suppressed as a column with its total;
+    the counts ``hidden`` flags, and with ``total_hidden`` the total, hidden as
+    another table hides them.
 
     Groups with nobody in them stay out of the table (nobody to protect) and are
     shown as hidden, never as 0.
@@ -494,7 +499,11 @@ def suppressed_column(counts: list[int], threshold: int) -> tuple[list[Cell], Ce
     cells = [Cell.hidden() for _ in counts]
     if not present:
         return cells, Cell.hidden()
-    mask = suppression_mask(np.array([[counts[i]] for i in present]), threshold)
+    forced = [bool(hidden[i]) if hidden is not None else False for i in present]
+    mask = suppression_mask(np.array([[counts[i]] for i in present]), threshold,
+                            hidden_cells=np.array(forced)[:, None], hidden_row_totals=forced,
+                            hidden_column_totals=[total_hidden],
+                            hidden_grand_total=total_hidden)
     for row, i in enumerate(present):
         if not mask.cells[row, 0]:
             cells[i] = Cell(counts[i])

@@ -272,35 +272,43 @@ class ReportInputs:
     targets_set_on: Organisation | None
 
 
-def targets_beside_domains(
+def targets_beside_tables(
     definitions: list[targets.TargetDefinition], data: ReportData, scores: DomainScores,
-    changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
-) -> tuple[list[JudgedTarget], dict[str, set[str]]]:
-    """The targets judged, and per domain the sizes the domain table is to hide.
+    changes: Mapping[str, np.ndarray], progress: Progress, threshold: int, min_n: int,
+) -> tuple[list[JudgedTarget], dict[str, set[str]], AttritionTable]:
+    """The targets judged, the sizes the domain table is to hide per domain, and
+    attrition.
 
-    A domain target counts the participants the domain table counts for its domain,
-    by gender and in all: a size one of them hides, the other must hide too, or
-    another size it protects could be worked out. So each takes the other's hidden
-    sizes as hidden, until neither hides one more.
+    A target can count exactly the participants another table counts: a domain
+    target those the domain table counts for its domain, an exit-item target often
+    everyone who answered at exit, as attrition does. A group size one of them hides,
+    the other must hide too, or another size it protects could be worked out (the
+    total minus the sizes shown). So each takes the other's hidden sizes as hidden,
+    until none hides one more.
     """
+    answered_exit = progress.answered["exit"] > 0
+    people = {domain: ~np.isnan(change) for domain, change in changes.items()}
     hidden: dict[str, set[str]] = {}
+    exit_hidden: set[str] = set()
+    counted = [targets.counted_and_reached(d, data, changes)[0] for d in definitions]
     while True:
         hidden = hidden_domain_sizes(scores, threshold, hidden)
-        results = targets.judged(definitions, data, changes, threshold, min_n, hidden)
+        attrition = attrition_table(progress, threshold, {"exit": exit_hidden})
+        exit_hidden |= hidden_sizes(attrition.counts["exit"].get, data.gender[answered_exit])
+        tables = [(people[domain], sizes) for domain, sizes in hidden.items()]
+        tables.append((answered_exit, exit_hidden))
+        results = targets.judged(definitions, data, changes, threshold, min_n, tables)
         grown = False
-        for definition, result in zip(definitions, results, strict=True):
-            domain = definition.domain or ""
-            if definition.rule != targets.TargetRule.DOMAIN_IMPROVED or domain not in hidden:
-                continue
-            counted = ~np.isnan(changes[domain])
+        for result, whom in zip(results, counted, strict=True):
             found = hidden_sizes({group.group: group.n for group in result.groups}.get,
-                                 data.gender[counted])
-            if not found <= hidden[domain]:
-                hidden[domain] |= found
-                grown = True
+                                 data.gender[whom])
+            for others, sizes in tables:
+                if np.array_equal(others, whom) and not found <= sizes:
+                    sizes |= found
+                    grown = True
         if not grown:
-            return ([JudgedTarget(d, r) for d, r in zip(definitions, results, strict=True)],
-                    hidden)
+            judged = [JudgedTarget(d, r) for d, r in zip(definitions, results, strict=True)]
+            return judged, hidden, attrition
 
 
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
@@ -336,10 +344,12 @@ def analyse(
     fewer than ``threshold`` participants are hidden; no test or interval is computed
     on fewer than ``min_n``.
 
-    The domain table (bootstrap intervals for every domain and group), attrition
-    and reliable change are computed in other threads meanwhile:
-    their cost is numpy's on whole columns, which releases the GIL. The domain
-    table, the longest, starts first.
+    Targets, attrition and the domain table's group sizes come first: they hide
+    each other's sizes (``targets_beside_tables``), and cost little. The domain
+    table's statistics (bootstrap intervals for every domain and group) and reliable
+    change are then computed in other threads meanwhile: their cost is numpy's on
+    whole columns, which releases the GIL. The domain table, the longest, starts
+    first.
 
     BLAS is kept to one thread meanwhile. For the larger matrix products it would
     start threads of its own, which then keep spinning, waiting for more work, on
@@ -357,12 +367,11 @@ def analyse(
         domain_scores = domain_change_scores(data, scored, catalogue)
         changes = dict(zip(domain_scores.domains,
                            (domain_scores.after - domain_scores.before).T, strict=True))
-        judged, domain_hidden = targets_beside_domains(
-            inputs.targets, data, domain_scores, changes, threshold, min_n)
+        judged, domain_hidden, attrition = targets_beside_tables(
+            inputs.targets, data, domain_scores, changes, participant_progress(data, today),
+            threshold, min_n)
         domains = pool.submit(domain_change_table, domain_scores, threshold, min_n,
                               domain_hidden)
-        attrition = pool.submit(
-            lambda: attrition_table(participant_progress(data, today), threshold))
         reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
                                       threshold, min_n)
         steps = steps_of(data, catalogue)
@@ -391,7 +400,7 @@ def analyse(
             targets=judged,
             targets_set_on=inputs.targets_set_on,
             reliable_change=reliable_change.result(),
-            attrition=attrition.result(),
-            monthly=monthly_beside(data, filters, today, threshold, attrition.result(), judged),
+            attrition=attrition,
+            monthly=monthly_beside(data, filters, today, threshold, attrition, judged),
             domains=domains.result(),
         )

@@ -196,17 +196,17 @@ def current_label(definition: TargetDefinition) -> str:
 def judged(
     definitions: Sequence[TargetDefinition], data: ReportData,
     domain_changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
-    domain_hidden_sizes: Mapping[str, Collection[str]] | None = None,
+    shared_sizes: Sequence[tuple[np.ndarray, Collection[str]]] = (),
 ) -> list[TargetResult]:
     """Each target's result, in order.
 
     Targets that count the same participants (every exit-outcome target counts the
     exited) are suppressed together: side by side they would give away what each
-    hides alone (``analysis.targets.target_results``). A domain target counts those
-    the domain table counts for its domain: the sizes ``domain_hidden_sizes`` says
-    that table hides (genders and ``TOTAL``, per domain) are hidden here too.
+    hides alone (``analysis.targets.target_results``). ``shared_sizes`` gives other
+    tables as who each counts (in ``data``'s order) and the group sizes it hides
+    (genders and ``TOTAL``): targets counting the same people hide those too.
     """
-    observed = [_counted_and_reached(d, data, domain_changes) for d in definitions]
+    observed = [counted_and_reached(d, data, domain_changes) for d in definitions]
     sharing: dict[bytes, list[int]] = defaultdict(list)
     for index, (counted, _) in enumerate(observed):
         sharing[np.packbits(counted).tobytes()].append(index)
@@ -215,9 +215,8 @@ def judged(
         counted = observed[indices[0]][0]
         reached = np.column_stack([observed[i][1][counted] for i in indices])
         sharing_definitions = [definitions[i] for i in indices]
-        hidden = set().union(*(
-            (domain_hidden_sizes or {}).get(d.domain or "", ()) for d in sharing_definitions
-            if d.rule == TargetRule.DOMAIN_IMPROVED))
+        hidden = set().union(*(sizes for people, sizes in shared_sizes
+                               if np.array_equal(people, counted)))
         together = target_results(
             data.gender[counted], reached, [d.goal for d in sharing_definitions], threshold,
             min_n, possible=possible_combinations(sharing_definitions), hidden_sizes=hidden,
@@ -262,7 +261,7 @@ def possible_combinations(definitions: Sequence[TargetDefinition]) -> set[tuple[
     return combinations
 
 
-def _counted_and_reached(
+def counted_and_reached(
     definition: TargetDefinition, data: ReportData, domain_changes: Mapping[str, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who is in the target's denominator, and who reached it, in ``data``'s order.

@@ -222,3 +222,27 @@ def test_a_domain_target_and_the_domain_table_hide_the_same_sizes(app, runner):
     # With the men's size hidden, so is at least one more of the sizes that add up
     # with it to the total.
     assert len({"women", "other", "total"} - shown(in_table)) >= 1
+
+
+def test_attrition_and_a_target_of_everyone_who_answered_at_exit_hide_the_same_sizes(
+    app, runner,
+):
+    # Everyone who left answered at exit, and the closer item: women 5 agree of 13,
+    # men 2 of 4, other 12 of 16. Attrition alone hid the women's and men's numbers
+    # who answered at exit, the closer target the other group's 16 as well.
+    answers = {Gender.WOMAN: (5, 8), Gender.MAN: (2, 2), Gender.OTHER: (12, 4)}
+    for gender, (agree, disagree) in answers.items():
+        for i in range(agree + disagree):
+            exited(f"{gender.value}-{i}", gender, ExitOutcome.WORK,
+                   closer="4" if i < agree else "2")
+    report = document(runner)
+    answered = report["attrition"]["participants"]["exit"]
+    closer = next(t for t in report["targets"] if t["id"] == "closer")["groups"]
+
+    def hidden(groups: dict) -> set[str]:
+        """The groups whose size is not given: hidden, or a row left out."""
+        return {group for group in ("women", "men", "other", "total")
+                if group not in groups
+                or (groups[group]["n"] if "n" in groups[group] else groups[group])["suppressed"]}
+
+    assert hidden(answered) == hidden(closer) >= {"men"}
