@@ -7,14 +7,14 @@ A participant changed reliably when |RCI| > 1.96.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from analysis.domains import domain_scores
-from analysis.groups import GroupShares, shares_by_group
-from analysis.movement import GENDERS, gender_masks
+from analysis.groups import GroupShares, HiddenMargins, shares_by_group
+from analysis.movement import GENDERS, TOTAL, gender_masks
 from analysis.statistics import (
     MIN_N_FOR_TESTS,
     RELIABLE_CHANGE_CRITERION,
@@ -72,12 +72,17 @@ class ReliableChangeTable:
     #: None when the index cannot be computed, and ``note`` says why.
     groups: tuple[GroupShares, ...] | None
     note: str | None = None
+    #: Who the shares count, in the order of the answers given: those with a scale
+    #: score at intake and later. For tables of the same people to hide the same sizes.
+    counted: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def reliable_change_table(
     scale: str, answers: ScaleScores | Iterable[ScaleAnswers], threshold: int,
-    min_n: int = MIN_N_FOR_TESTS,
+    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Collection[str] = (),
 ) -> ReliableChangeTable:
+    """Reliable change on a scale per group; ``hidden_sizes`` names the groups (genders
+    and ``TOTAL``) whose size another table of the same participants hides."""
     scores = ScaleScores.of(answers)
     items = scores.intake.shape[1]
     if items < 2:
@@ -103,5 +108,6 @@ def reliable_change_table(
         gender: np.bincount(category[of_gender[gender]], minlength=len(CATEGORIES)).tolist()
         for gender in GENDERS
     }
-    groups = shares_by_group(counts, len(CATEGORIES), threshold)
-    return ReliableChangeTable(scale, items, alpha, len(complete), sd, groups)
+    hidden = HiddenMargins(frozenset(hidden_sizes) - {TOTAL}, everyone=TOTAL in hidden_sizes)
+    groups = shares_by_group(counts, len(CATEGORIES), threshold, hidden=hidden)
+    return ReliableChangeTable(scale, items, alpha, len(complete), sd, groups, counted=both)

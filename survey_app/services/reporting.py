@@ -3,6 +3,7 @@ functions of ``analysis`` compute, and this module puts the two together."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from analysis.movement import (
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
 from analysis.targets import TargetResult
-from questionnaires import Catalogue
+from questionnaires import Catalogue, Item
 from survey_app.models import OccasionKind, Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
 from survey_app.services import clock, report_data, schedule, targets
@@ -199,11 +200,9 @@ def monthly_report(
 OVERALL_SCALE = "overall"
 
 
-def reliable_change_tables(
-    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, threshold: int,
-    min_n: int = MIN_N_FOR_TESTS,
-) -> list[ReliableChangeTable]:
-    """Reliable change on the overall scale and on every domain with two or more items."""
+def _scales(catalogue: Catalogue) -> dict[str, list[Item]]:
+    """The scales reliable change is computed on, with their items: every scored
+    statement asked at intake, ladder aside, and each domain with two or more."""
     definition = catalogue.latest(DEFAULT_QUESTIONNAIRE).definition
     ladder = definition.ladder_item
     scored_items = [
@@ -215,15 +214,23 @@ def reliable_change_tables(
         in_domain = [item for item in scored_items if item.domain == domain]
         if len(in_domain) >= 2:
             scales[domain] = in_domain
+    return scales
 
+
+def reliable_change_tables(
+    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, threshold: int,
+    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Mapping[str, Collection[str]] | None = None,
+) -> list[ReliableChangeTable]:
+    """Reliable change on the overall scale and on every domain with two or more items;
+    ``hidden_sizes`` names, per scale, group sizes another table hides."""
     # Everyone is passed on: without an intake, a participant's intake scores are all
     # missing, which leaves them out of alpha, the spread and the change alike.
     tables = []
-    for scale, items in scales.items():
+    for scale, items in _scales(catalogue).items():
         columns = [data.column(item.id) for item in items]
         tables.append(reliable_change_table(
             scale, ScaleScores(data.gender, scored.intake[:, columns], scored.latest[:, columns]),
-            threshold, min_n,
+            threshold, min_n, (hidden_sizes or {}).get(scale, ()),
         ))
     return tables
 
@@ -272,43 +279,68 @@ class ReportInputs:
     targets_set_on: Organisation | None
 
 
-def targets_beside_tables(
-    definitions: list[targets.TargetDefinition], data: ReportData, scores: DomainScores,
-    changes: Mapping[str, np.ndarray], progress: Progress, threshold: int, min_n: int,
-) -> tuple[list[JudgedTarget], dict[str, set[str]], AttritionTable]:
-    """The targets judged, the sizes the domain table is to hide per domain, and
-    attrition.
+@dataclass(frozen=True)
+class SizesTogether:
+    """The tables whose group sizes are suppressed together (``sizes_together``)."""
 
-    A target can count exactly the participants another table counts: a domain
-    target those the domain table counts for its domain, an exit-item target often
-    everyone who answered at exit, as attrition does. A group size one of them hides,
-    the other must hide too, or another size it protects could be worked out (the
-    total minus the sizes shown). So each takes the other's hidden sizes as hidden,
-    until none hides one more.
+    targets: list[JudgedTarget]
+    #: Per domain, the sizes the domain table is to hide.
+    domain_sizes: dict[str, set[str]]
+    attrition: AttritionTable
+    reliable_change: list[ReliableChangeTable]
+
+
+def sizes_together(
+    inputs: ReportInputs, scores: DomainScores, changes: Mapping[str, np.ndarray],
+    scored: ScoredAnswers, progress: Progress, catalogue: Catalogue, threshold: int,
+    min_n: int,
+) -> SizesTogether:
+    """Targets, attrition and reliable change, and the sizes the domain table hides,
+    with every group size hidden wherever another table of the same people hides it.
+
+    Two tables can count exactly the same participants: a domain target and the
+    domain table on its domain, reliable change on a domain, an exit-item target and
+    attrition's everyone who answered at exit. Each chooses its own complements for a
+    small group's size; side by side, the total minus the sizes each shows could give
+    it away. So each table takes as hidden every size another table of the same
+    people hides, until none hides one more. All but the domain table's statistics
+    cost little, and are computed again each round.
     """
+    data = inputs.data
     answered_exit = progress.answered["exit"] > 0
-    people = {domain: ~np.isnan(change) for domain, change in changes.items()}
-    hidden: dict[str, set[str]] = {}
-    exit_hidden: set[str] = set()
-    counted = [targets.counted_and_reached(d, data, changes)[0] for d in definitions]
+    domain_people = {domain: ~np.isnan(change) for domain, change in changes.items()}
+    counted = [targets.counted_and_reached(d, data, changes)[0] for d in inputs.targets]
+    forced: dict[tuple[str, str], set[str]] = defaultdict(set)
     while True:
-        hidden = hidden_domain_sizes(scores, threshold, hidden)
-        attrition = attrition_table(progress, threshold, {"exit": exit_hidden})
-        exit_hidden |= hidden_sizes(attrition.counts["exit"].get, data.gender[answered_exit])
-        tables = [(people[domain], sizes) for domain, sizes in hidden.items()]
-        tables.append((answered_exit, exit_hidden))
-        results = targets.judged(definitions, data, changes, threshold, min_n, tables)
+        domain_sizes = hidden_domain_sizes(
+            scores, threshold, {d: forced[("domain", d)] for d in domain_people})
+        attrition = attrition_table(progress, threshold, {"exit": forced[("attrition", "exit")]})
+        reliable = reliable_change_tables(
+            data, scored, catalogue, threshold, min_n,
+            {scale: forced[("reliable", scale)] for scale in _scales(catalogue)})
+        tables = [(("domain", d), domain_people[d], sizes) for d, sizes in domain_sizes.items()]
+        tables.append((("attrition", "exit"), answered_exit,
+                       hidden_sizes(attrition.counts["exit"].get, data.gender[answered_exit])))
+        tables += [(("reliable", t.scale), t.counted,
+                    hidden_sizes({g.group: g.n for g in t.groups}.get, data.gender[t.counted]))
+                   for t in reliable if t.groups is not None and t.counted is not None]
+        results = targets.judged(inputs.targets, data, changes, threshold, min_n,
+                                 [(people, sizes) for _, people, sizes in tables])
+        found = [(people, hidden_sizes({g.group: g.n for g in result.groups}.get,
+                                       data.gender[people]))
+                 for result, people in zip(results, counted, strict=True)]
+        found += [(people, sizes) for _, people, sizes in tables]
         grown = False
-        for result, whom in zip(results, counted, strict=True):
-            found = hidden_sizes({group.group: group.n for group in result.groups}.get,
-                                 data.gender[whom])
-            for others, sizes in tables:
-                if np.array_equal(others, whom) and not found <= sizes:
-                    sizes |= found
-                    grown = True
+        for key, people, _ in tables:
+            wanted = set().union(*(sizes for others, sizes in found
+                                   if np.array_equal(others, people)))
+            if not wanted <= forced[key]:
+                forced[key] |= wanted
+                grown = True
         if not grown:
-            judged = [JudgedTarget(d, r) for d, r in zip(definitions, results, strict=True)]
-            return judged, hidden, attrition
+            return SizesTogether(
+                [JudgedTarget(d, r) for d, r in zip(inputs.targets, results, strict=True)],
+                domain_sizes, attrition, reliable)
 
 
 def read_inputs(filters: ReportFilters, catalogue: Catalogue) -> ReportInputs:
@@ -367,13 +399,12 @@ def analyse(
         domain_scores = domain_change_scores(data, scored, catalogue)
         changes = dict(zip(domain_scores.domains,
                            (domain_scores.after - domain_scores.before).T, strict=True))
-        judged, domain_hidden, attrition = targets_beside_tables(
-            inputs.targets, data, domain_scores, changes, participant_progress(data, today),
-            threshold, min_n)
+        together = sizes_together(inputs, domain_scores, changes, scored,
+                                  participant_progress(data, today), catalogue, threshold,
+                                  min_n)
+        judged, attrition = together.targets, together.attrition
         domains = pool.submit(domain_change_table, domain_scores, threshold, min_n,
-                              domain_hidden)
-        reliable_change = pool.submit(reliable_change_tables, data, scored, catalogue,
-                                      threshold, min_n)
+                              together.domain_sizes)
         steps = steps_of(data, catalogue)
         completer_steps = steps_of(data, catalogue, completers=True)
         ladder_tables = step_tables(steps, ladder_steps(catalogue), threshold, completer_steps)
@@ -399,7 +430,7 @@ def analyse(
             distribution=ladder_tables.distribution,
             targets=judged,
             targets_set_on=inputs.targets_set_on,
-            reliable_change=reliable_change.result(),
+            reliable_change=together.reliable_change,
             attrition=attrition,
             monthly=monthly_beside(data, filters, today, threshold, attrition, judged),
             domains=domains.result(),

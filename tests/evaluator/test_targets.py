@@ -246,3 +246,33 @@ def test_attrition_and_a_target_of_everyone_who_answered_at_exit_hide_the_same_s
                 or (groups[group]["n"] if "n" in groups[group] else groups[group])["suppressed"]}
 
     assert hidden(answered) == hidden(closer) >= {"men"}
+
+
+def test_reliable_change_and_a_domain_of_the_same_people_hide_the_same_sizes(app, runner):
+    # Everyone answers every statement twice, so the whole self-assessment (reliable
+    # change) and the influence area count the same people: women 20, men 3, other
+    # 15. The men's 3 is hidden in both. Alone, the domain table also hid the
+    # women's 20, which reliable change showed: a size one table hides to protect
+    # another must not be shown by a table of the same people.
+    moves = {Gender.WOMAN: ["4"] * 18 + ["2"] * 2, Gender.MAN: ["3"] * 3,
+             Gender.OTHER: ["4"] * 5 + ["3"] * 5 + ["2"] * 5}
+    for gender, influence_later in moves.items():
+        for i, later in enumerate(influence_later):
+            participant = make_participant(
+                f"{gender.value}-{i}", HANINGE, gender=gender,
+                enrolled_on=clock.today() - timedelta(days=100))
+            # Two statements that vary together, not in step, for a usable reliability.
+            level = str(1 + i % 4)
+            submit_answers(participant, OccasionKind.INTAKE, {
+                "influence": "3", "work_ability": level, "readiness": str(1 + (i + i // 4) % 4)})
+            submit_answers(participant, OccasionKind.FOLLOWUP, {
+                "influence": later, "work_ability": level, "readiness": level})
+    report = document(runner)
+    overall = next(t for t in report["reliable_change"] if t["scale"] == "overall")
+    assert overall["groups"] is not None, overall["note"]
+
+    def hidden(groups: dict) -> set[str]:
+        return {group for group in ("women", "men", "other", "total")
+                if group not in groups or groups[group]["n"]["suppressed"]}
+
+    assert hidden(report["domains"]["influence"]) == hidden(overall["groups"]) >= {"men"}
