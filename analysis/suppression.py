@@ -422,15 +422,13 @@ def _cheapest_on_lines(
 
 
 def possible_counts(
-    counts: np.ndarray | list[list[int]], mask: SuppressionMask, row: int,
-    column: int | np.ndarray,
+    counts: np.ndarray | list[list[int]], mask: SuppressionMask, row: int, column: int
 ) -> tuple[int, int | None]:
     """The smallest and largest value a reader can give a cell of a published table.
 
     That is, over every table of counts (not negative) that agrees with each cell and
     total ``mask`` leaves shown. ``row`` equal to the number of rows means a column
-    total, ``column`` equal to the number of columns a row total; ``column`` may also
-    flag several columns, for the sum of their cells in the row. The largest is None
+    total, ``column`` equal to the number of columns a row total. The largest is None
     when nothing published bounds the cell. Anything else published about the cell,
     such as which side of a goal its share lies on, must not narrow this range to one
     value; where both ends agree, saying it tells nothing new.
@@ -458,9 +456,7 @@ def possible_counts(
         lines.append(np.ones(rows * columns))
         totals.append(table.sum())
     objective = np.zeros((rows, columns))
-    if np.ndim(column) == 0 and column == columns:
-        column = slice(None)
-    objective[row if row < rows else slice(None), column] = 1
+    objective[row if row < rows else slice(None), column if column < columns else slice(None)] = 1
     objective = objective.ravel()
     equations = {"A_eq": np.array(lines), "b_eq": np.array(totals)} if lines else {}
     low = linprog(objective, bounds=bounds, method="highs", **equations)

@@ -4,7 +4,7 @@ functions of ``analysis`` compute, and this module puts the two together."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +23,7 @@ from analysis.domains import (
     domain_change_table,
     hidden_domain_sizes,
 )
+from analysis.groups import GroupShares
 from analysis.monthly import Events, MonthlyTable, monthly_table, months_between
 from analysis.movement import (
     GENDERS,
@@ -37,7 +38,7 @@ from analysis.movement import (
 )
 from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
-from analysis.targets import TargetResult
+from analysis.targets import GroupTarget, TargetResult
 from questionnaires import Catalogue, Item
 from survey_app.models import OccasionKind, Organisation
 from survey_app.models.organisation import PATH_SEPARATOR
@@ -152,6 +153,13 @@ def hidden_sizes(size_of: Callable[[str], Cell | None], genders: np.ndarray) -> 
             if group in present and ((size := size_of(group)) is None or size.suppressed)}
 
 
+def sizes_hidden_in(
+    groups: Iterable[GroupTarget | GroupShares], genders: np.ndarray,
+) -> set[str]:
+    """``hidden_sizes`` of a table given as rows with a ``group`` and its size ``n``."""
+    return hidden_sizes({row.group: row.n for row in groups}.get, genders)
+
+
 def monthly_beside(
     data: ReportData, filters: ReportFilters, today: date, threshold: int,
     attrition: AttritionTable, judged: list[JudgedTarget],
@@ -164,8 +172,7 @@ def monthly_beside(
     one of them shows is known, whatever the others hide."""
     exited = data.exit_outcome != ""
     hidden_by_each = [
-        hidden_sizes({group.group: group.n for group in target.result.groups}.get,
-                     data.gender[exited])
+        sizes_hidden_in(target.result.groups, data.gender[exited])
         for target in judged if target.definition.rule == targets.TargetRule.EXIT_OUTCOME
     ]
     return monthly_report(data, filters, today, threshold, {
@@ -309,7 +316,7 @@ def sizes_together(
     data = inputs.data
     answered_exit = progress.answered["exit"] > 0
     domain_people = {domain: ~np.isnan(change) for domain, change in changes.items()}
-    counted = [targets.counted_and_reached(d, data, changes)[0] for d in inputs.targets]
+    observed = [targets.counted_and_reached(d, data, changes) for d in inputs.targets]
     forced: dict[tuple[str, str], set[str]] = defaultdict(set)
     while True:
         domain_sizes = hidden_domain_sizes(
@@ -322,13 +329,12 @@ def sizes_together(
         tables.append((("attrition", "exit"), answered_exit,
                        hidden_sizes(attrition.counts["exit"].get, data.gender[answered_exit])))
         tables += [(("reliable", t.scale), t.counted,
-                    hidden_sizes({g.group: g.n for g in t.groups}.get, data.gender[t.counted]))
+                    sizes_hidden_in(t.groups, data.gender[t.counted]))
                    for t in reliable if t.groups is not None and t.counted is not None]
-        results = targets.judged(inputs.targets, data, changes, threshold, min_n,
+        results = targets.judged(inputs.targets, observed, data.gender, threshold, min_n,
                                  [(people, sizes) for _, people, sizes in tables])
-        found = [(people, hidden_sizes({g.group: g.n for g in result.groups}.get,
-                                       data.gender[people]))
-                 for result, people in zip(results, counted, strict=True)]
+        found = [(people, sizes_hidden_in(result.groups, data.gender[people]))
+                 for result, (people, _) in zip(results, observed, strict=True)]
         found += [(people, sizes) for _, people, sizes in tables]
         grown = False
         for key, people, _ in tables:
@@ -377,7 +383,7 @@ def analyse(
     on fewer than ``min_n``.
 
     Targets, attrition and the domain table's group sizes come first: they hide
-    each other's sizes (``targets_beside_tables``), and cost little. The domain
+    each other's sizes (``sizes_together``), and cost little. The domain
     table's statistics (bootstrap intervals for every domain and group) and reliable
     change are then computed in other threads meanwhile: their cost is numpy's on
     whole columns, which releases the GIL. The domain table, the longest, starts

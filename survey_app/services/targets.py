@@ -194,11 +194,12 @@ def current_label(definition: TargetDefinition) -> str:
 
 
 def judged(
-    definitions: Sequence[TargetDefinition], data: ReportData,
-    domain_changes: Mapping[str, np.ndarray], threshold: int, min_n: int,
+    definitions: Sequence[TargetDefinition], observed: Sequence[tuple[np.ndarray, np.ndarray]],
+    gender: np.ndarray, threshold: int, min_n: int,
     shared_sizes: Sequence[tuple[np.ndarray, Collection[str]]] = (),
 ) -> list[TargetResult]:
-    """Each target's result, in order.
+    """Each target's result, in order, from who it counts and who reached it
+    (``counted_and_reached``) and everyone's gender.
 
     Targets that count the same participants (every exit-outcome target counts the
     exited) are suppressed together: side by side they would give away what each
@@ -206,7 +207,6 @@ def judged(
     tables as who each counts (in ``data``'s order) and the group sizes it hides
     (genders and ``TOTAL``): targets counting the same people hide those too.
     """
-    observed = [counted_and_reached(d, data, domain_changes) for d in definitions]
     sharing: dict[bytes, list[int]] = defaultdict(list)
     for index, (counted, _) in enumerate(observed):
         sharing[np.packbits(counted).tobytes()].append(index)
@@ -218,7 +218,7 @@ def judged(
         hidden = set().union(*(sizes for people, sizes in shared_sizes
                                if np.array_equal(people, counted)))
         together = target_results(
-            data.gender[counted], reached, [d.goal for d in sharing_definitions], threshold,
+            gender[counted], reached, [d.goal for d in sharing_definitions], threshold,
             min_n, possible=possible_combinations(sharing_definitions), hidden_sizes=hidden,
         )
         for index, result in zip(indices, together, strict=True):
