@@ -147,12 +147,7 @@ def target_results(
         possible = itertools.product([False, True], repeat=len(goals))
     combinations = np.array(sorted({tuple(map(bool, c)) for c in possible}),
                             dtype=bool).reshape(-1, len(goals))
-    known = {tuple(c): i for i, c in enumerate(combinations.tolist())}
-    try:
-        combination_of = np.array([known[tuple(row)] for row in reached.tolist()], dtype=int)
-    except KeyError as impossible:
-        raise ValueError(f"a participant reached {impossible}, not a possible "
-                         "combination of targets") from None
+    combination_of = _combination_of(reached, combinations)
     combined = np.array([np.bincount(combination_of[of_gender[g]],
                                      minlength=len(combinations)) for g in present])
     members = [combinations[:, target] for target in range(len(goals))]
@@ -184,6 +179,24 @@ def target_results(
             difference = share_difference(women.interval, men.interval)
         results.append(TargetResult(goal, tuple(groups), difference))
     return results
+
+
+def _combination_of(reached: np.ndarray, combinations: np.ndarray) -> np.ndarray:
+    """Each participant's row of ``combinations``, the targets they reached; a
+    combination not listed is refused. Rows are compared as the binary numbers their
+    columns spell, a column at a time: a row at a time would cost a Python step per
+    participant."""
+    bits = 1 << np.arange(combinations.shape[1], dtype=np.int64)
+    listed = combinations.astype(np.int64) @ bits
+    order = np.argsort(listed)
+    codes = reached.astype(np.int64) @ bits
+    place = np.minimum(np.searchsorted(listed[order], codes), len(listed) - 1)
+    unlisted = listed[order][place] != codes
+    if unlisted.any():
+        row = reached[np.argmax(unlisted)]
+        raise ValueError(f"a participant reached {tuple(map(bool, row))}, not a possible "
+                         "combination of targets")
+    return order[place]
 
 
 def _masks_together(

@@ -143,6 +143,15 @@ def test_targets_of_the_same_participants_do_not_give_away_those_who_reached_nei
                            ("woman", (False, False))) == (0, 7)
 
 
+def test_a_combination_of_targets_said_impossible_is_refused():
+    # Two exit-outcome targets: with one outcome each, nobody reaches both.
+    gender = np.array(["woman", "man", "man"])
+    reached = np.array([[True, False], [False, True], [True, True]])
+    with pytest.raises(ValueError, match=r"\(True, True\), not a possible"):
+        target_results(gender, reached, [0.4, 0.3], threshold=5,
+                       possible=[(False, False), (True, False), (False, True)])
+
+
 @pytest.mark.parametrize("seed", [3, 4])
 def test_no_small_group_follows_from_several_targets_of_the_same_participants(seed):
     rng = np.random.default_rng(seed)
