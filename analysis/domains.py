@@ -106,14 +106,37 @@ class DomainChangeTable:
     adjustment: str = "Holm"
 
 
+#: A group's change statistics on a domain, keyed by (domain, group).
+DomainStatistics = Mapping[tuple[str, str], PairedChange]
+
+
+def domain_statistics(
+    observations: DomainScores | Iterable[DomainObservation], min_n: int = MIN_N_FOR_TESTS,
+) -> dict[tuple[str, str], PairedChange]:
+    """Every group's change statistics on every domain someone has a change in,
+    whether the table will publish them or not.
+
+    The table publishes a few of these, once suppression has decided which; computed
+    beforehand, they can run while the tables that decide it are worked out. Each is
+    what the table computes alone (every interval has its own seed). The groups
+    suppression hides are small, or hidden beside one that is: little is wasted.
+    """
+    values = _changes_by_group(DomainScores.of(observations))
+    return paired_changes({(domain, group): changes
+                           for domain, by_group in values.items()
+                           for group, changes in by_group.items() if changes.size}, min_n)
+
+
 def domain_change_table(
     observations: DomainScores | Iterable[DomainObservation], threshold: int,
     min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Mapping[str, Collection[str]] | None = None,
+    statistics: DomainStatistics | None = None,
 ) -> DomainChangeTable:
     """Change per domain for women, men, other groups where shown, and in total, with
     Holm-adjusted p-values. ``hidden_sizes`` names, per domain, the groups (genders
     and ``TOTAL``) whose size another table of the same participants hides: they are
-    hidden here too, and protected.
+    hidden here too, and protected. ``statistics`` are ``domain_statistics`` of the
+    same observations, if computed already.
 
     Holm runs over the domains whose statistics a group shows: an adjusted p-value
     built on a withheld one would carry it.
@@ -130,7 +153,9 @@ def domain_change_table(
                 published[(domain, group)] = domain_values[group]
             elif not sizes[domain][group].suppressed:
                 withheld[(domain, group)] = PairedChange.withheld(int(domain_values[group].size))
-    changes = paired_changes(published, min_n) | withheld
+    if statistics is None:
+        statistics = paired_changes(published, min_n)
+    changes = {key: statistics[key] for key in published} | withheld
     rows: dict[str, dict[str, tuple[Cell, PairedChange | None]]] = {
         domain: {group: (n[group], changes.get((domain, group))) for group in groups}
         for domain, n in sizes.items()
@@ -176,20 +201,28 @@ def _domain_sizes(
            dict[str, dict[str, bool]]]:
     """Per domain anyone has a change in: each group's changes, its size as published
     and whether its statistics may be (see ``_published_directions``)."""
+    values = _changes_by_group(scores)
+    sizes: dict[str, dict[str, Cell]] = {}
+    counts_known: dict[str, dict[str, bool]] = {}
+    for domain, by_group in values.items():
+        sizes[domain], counts_known[domain] = _published_directions(
+            by_group, threshold, frozenset(hidden_sizes.get(domain, ())))
+    return values, sizes, counts_known
+
+
+def _changes_by_group(scores: DomainScores) -> dict[str, dict[str, np.ndarray]]:
+    """Per domain anyone has a change in, each group's changes (every gender and
+    ``TOTAL``; empty for a gender nobody of has one)."""
     change = scores.after - scores.before
     of_gender = gender_masks(scores.gender)
     values: dict[str, dict[str, np.ndarray]] = {}
-    sizes: dict[str, dict[str, Cell]] = {}
-    counts_known: dict[str, dict[str, bool]] = {}
     for column, domain in enumerate(scores.domains):
         changed = ~np.isnan(change[:, column])
         if not changed.any():
             continue
         values[domain] = {g: change[changed & of_gender[g], column] for g in GENDERS}
         values[domain][TOTAL] = change[changed, column]
-        sizes[domain], counts_known[domain] = _published_directions(
-            values[domain], threshold, frozenset(hidden_sizes.get(domain, ())))
-    return values, sizes, counts_known
+    return values
 
 
 def _published_directions(

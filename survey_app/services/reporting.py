@@ -21,6 +21,7 @@ from analysis.domains import (
     DomainChangeTable,
     DomainScores,
     domain_change_table,
+    domain_statistics,
     hidden_domain_sizes,
 )
 from analysis.groups import GroupShares
@@ -148,7 +149,7 @@ def hidden_sizes(size_of: Callable[[str], Cell | None], genders: np.ndarray) -> 
     """The groups (genders and ``TOTAL``) whose size a table hides, of those someone
     belongs to: ``size_of`` gives a group's published size, None for a group left out.
     A gender nobody has is left out with nothing to hide."""
-    present = {*np.unique(genders).tolist(), TOTAL}
+    present = {*(g for g in GENDERS if (genders == g).any()), TOTAL}
     return {group for group in (*GENDERS, TOTAL)
             if group in present and ((size := size_of(group)) is None or size.suppressed)}
 
@@ -382,12 +383,14 @@ def analyse(
     fewer than ``threshold`` participants are hidden; no test or interval is computed
     on fewer than ``min_n``.
 
-    Targets, attrition and the domain table's group sizes come first: they hide
-    each other's sizes (``sizes_together``), and cost little. The domain
-    table's statistics (bootstrap intervals for every domain and group) and reliable
-    change are then computed in other threads meanwhile: their cost is numpy's on
-    whole columns, which releases the GIL. The domain table, the longest, starts
-    first.
+    The domain table's statistics (bootstrap intervals and tests for every domain and
+    group), the longest part, start first, in another thread, before suppression has
+    said which of them the table publishes (``domain_statistics``): their cost is
+    numpy's on whole columns, which releases the GIL. Meanwhile this thread works out
+    targets, attrition, reliable change and the sizes the domain table hides, which
+    hide each other's sizes (``sizes_together``), then the step tables; the
+    participants' progress through the schedule, which those need, is worked out in
+    a third thread while the answers are scored.
 
     BLAS is kept to one thread meanwhile. For the larger matrix products it would
     start threads of its own, which then keep spinning, waiting for more work, on
@@ -401,16 +404,15 @@ def analyse(
     # One thread more than the domain table's own pool: it holds one while it waits.
     with (threadpool_limits(limits=1, user_api="blas"), bootstrap.quiet(),
           ThreadPoolExecutor(WORKERS + 1) as pool):
+        progress = pool.submit(participant_progress, data, today)
         scored = ScoredAnswers.of(data, catalogue)
         domain_scores = domain_change_scores(data, scored, catalogue)
+        statistics = pool.submit(domain_statistics, domain_scores, min_n)
         changes = dict(zip(domain_scores.domains,
                            (domain_scores.after - domain_scores.before).T, strict=True))
-        together = sizes_together(inputs, domain_scores, changes, scored,
-                                  participant_progress(data, today), catalogue, threshold,
-                                  min_n)
+        together = sizes_together(inputs, domain_scores, changes, scored, progress.result(),
+                                  catalogue, threshold, min_n)
         judged, attrition = together.targets, together.attrition
-        domains = pool.submit(domain_change_table, domain_scores, threshold, min_n,
-                              together.domain_sizes)
         steps = steps_of(data, catalogue)
         completer_steps = steps_of(data, catalogue, completers=True)
         ladder_tables = step_tables(steps, ladder_steps(catalogue), threshold, completer_steps)
@@ -439,5 +441,6 @@ def analyse(
             reliable_change=together.reliable_change,
             attrition=attrition,
             monthly=monthly_beside(data, filters, today, threshold, attrition, judged),
-            domains=domains.result(),
+            domains=domain_change_table(domain_scores, threshold, min_n,
+                                        together.domain_sizes, statistics.result()),
         )

@@ -12,6 +12,7 @@ from analysis.domains import (
     domain_change_table,
     domain_score,
     domain_scores,
+    domain_statistics,
     scores_by_domain,
 )
 from analysis.statistics import holm, paired_change
@@ -104,6 +105,27 @@ def test_statistics_that_would_give_a_hidden_count_back_are_withheld():
     # Holm runs over the tests shown: the women's health p alone is not adjusted.
     assert table.rows["health"]["woman"].adjusted_p == pytest.approx(
         paired_change(level).wilcoxon.p_value)
+
+
+def test_statistics_computed_beforehand_give_the_same_table():
+    # The report computes every group's statistics while suppression is still being
+    # decided; the table then publishes the same as when it computes its own. Here the
+    # women's influence statistics are withheld (see above), and the other group's
+    # one size is hidden, so it is no group of the table: computed beforehand, neither
+    # may show.
+    women = [1.0] * 6 + [0.0] * 4 + [-1.0] * 2
+    level = [1.0] * 5 + [0.0] * 5 + [-1.0] * 5
+    data = influence_and_health((women, level), (level, level))
+    data += observations("health", "other", [1.0, 0.0])
+    statistics = domain_statistics(data)
+    assert statistics[("health", "other")] == paired_change([1.0, 0.0])
+    assert statistics[("influence", "woman")] == paired_change(women)
+    assert ("influence", "other") not in statistics  # nobody of it has a change there
+
+    beforehand = domain_change_table(data, 5, statistics=statistics)
+    assert beforehand == domain_change_table(data, 5)
+    assert beforehand.rows["influence"]["woman"].change.suppressed
+    assert "other" not in beforehand.groups
 
 
 def test_nobody_unchanged_is_no_reason_to_withhold():
