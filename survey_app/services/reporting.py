@@ -401,7 +401,8 @@ def analyse(
     it has the caller's own warning filters back once every thread is done.
     """
     data = inputs.data
-    # One thread more than the domain table's own pool: it holds one while it waits.
+    # The domain statistics hold one thread while their own pool works; the progress
+    # takes another, and a thread more than that pool is enough for both.
     with (threadpool_limits(limits=1, user_api="blas"), bootstrap.quiet(),
           ThreadPoolExecutor(WORKERS + 1) as pool):
         progress = pool.submit(participant_progress, data, today)
