@@ -187,16 +187,14 @@ def _combination_of(reached: np.ndarray, combinations: np.ndarray) -> np.ndarray
     columns spell, a column at a time: a row at a time would cost a Python step per
     participant."""
     bits = 1 << np.arange(combinations.shape[1], dtype=np.int64)
-    listed = combinations.astype(np.int64) @ bits
-    order = np.argsort(listed)
-    codes = reached.astype(np.int64) @ bits
-    place = np.minimum(np.searchsorted(listed[order], codes), len(listed) - 1)
-    unlisted = listed[order][place] != codes
-    if unlisted.any():
-        row = reached[np.argmax(unlisted)]
+    row_of_number = np.full(1 << combinations.shape[1], -1)
+    row_of_number[combinations.astype(np.int64) @ bits] = np.arange(len(combinations))
+    found = row_of_number[reached.astype(np.int64) @ bits]
+    if (found < 0).any():
+        row = reached[np.argmax(found < 0)]
         raise ValueError(f"a participant reached {tuple(map(bool, row))}, not a possible "
                          "combination of targets")
-    return order[place]
+    return found
 
 
 def _masks_together(
