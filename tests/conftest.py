@@ -224,11 +224,15 @@ def make_participant(
 def submit_answers(
     participant: Participant, kind: OccasionKind, values: dict[str, str], *,
     sequence: int | None = None, default: str = "3", send: bool = True,
+    version: int | None = None,
 ) -> None:
     """Answer the participant's occasion of ``kind`` (the first planned, or follow-up
-    ``sequence``) on its due day: ``default`` unless ``values`` says otherwise, text
-    left empty; sent unless ``send`` is false."""
-    loaded = current_app.extensions["questionnaires"].latest("stegvis")
+    ``sequence``) on its due day, on the questionnaire's latest version or ``version``:
+    ``default`` unless ``values`` says otherwise, text left empty; sent unless ``send``
+    is false."""
+    catalogue = current_app.extensions["questionnaires"]
+    loaded = catalogue.latest("stegvis") if version is None else catalogue.get("stegvis",
+                                                                               version)
     planned = next(p for p in schedule.plan(participant, clock.today())
                    if p.kind == kind and sequence in (None, p.sequence))
     occasion = schedule.ensure_stored(participant, planned)
