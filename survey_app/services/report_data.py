@@ -605,6 +605,7 @@ def _chosen_responses(
     ]
 
     def unpacked(rows: Sequence[sa.Row]) -> list[tuple[str, int, np.ndarray, np.ndarray]]:
+        """Each version's (slug, number, response ids, values by item) in a part."""
         found = []
         for slug, number, count, records in rows:
             ids, unpacked_values = packing.unpack_with_ids(
