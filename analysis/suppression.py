@@ -323,10 +323,14 @@ def _in_use(table: np.ndarray) -> np.ndarray:
     return used_rows[:, None] & used_columns[None, :]
 
 
-def _figure_weights(rows: int, columns: int, row: int, column: int) -> np.ndarray:
-    """Which cells a figure of a table with its margins adds up, as 0/1 per cell."""
+def figure_weights(rows: int, columns: int, row: int, column: int | np.ndarray) -> np.ndarray:
+    """Which cells a figure of a table with its margins adds up, as 0/1 per cell: those
+    of ``row`` (every row, for the totals' row ``rows``) in ``column`` (every column,
+    for the totals' column ``columns``), or in the columns a boolean mask picks."""
     weights = np.zeros((rows, columns))
-    weights[row if row < rows else slice(None), column if column < columns else slice(None)] = 1
+    if not isinstance(column, np.ndarray) and column == columns:
+        column = slice(None)
+    weights[row if row < rows else slice(None), column] = 1
     return weights.ravel()
 
 
@@ -342,14 +346,14 @@ def _pinned_together(
     published = []
     for shown, both in ((~part_hidden, False), (~whole_hidden, True)):
         for row, column in np.argwhere(shown):
-            weights = _figure_weights(rows, columns, row, column)
+            weights = figure_weights(rows, columns, row, column)
             published.append(np.concatenate([weights, weights if both else 0 * weights]))
     places, checks = [], []
     for hidden, in_part, in_rest in ((part_hidden & _in_use(part), True, False),
                                      (rest_hidden & _in_use(whole), False, True),
                                      (whole_hidden & _in_use(whole), True, True)):
         for row, column in np.argwhere(hidden):
-            weights = _figure_weights(rows, columns, row, column)
+            weights = figure_weights(rows, columns, row, column)
             places.append((int(row), int(column)))
             checks.append(np.concatenate([weights * in_part, weights * in_rest]))
     # Rows and columns nobody is in are known to be empty: of the part, as it shows,

@@ -25,6 +25,7 @@ from analysis.statistics import (
 from analysis.suppression import (
     Cell,
     SuppressionMask,
+    figure_weights,
     first_pinned,
     possible_counts,
     suppression_mask,
@@ -246,9 +247,7 @@ def _each_count(combined: np.ndarray) -> list[tuple[int, np.ndarray]]:
     picks = []
     for row in range(rows + 1):
         for column in np.flatnonzero(combined.sum(axis=0)):
-            weights = np.zeros((rows, columns))
-            weights[row if row < rows else slice(None), column] = 1
-            picks.append((row, weights.ravel()))
+            picks.append((row, figure_weights(rows, columns, row, column)))
     return picks
 
 
@@ -267,14 +266,13 @@ def _target_figures(
         used = [table[:, 0].sum() > 0, table[:, 1].sum() > 0, True]
         for row in range(rows + 1):
             for column, side in enumerate((reaches, ~reaches, np.ones(columns, dtype=bool))):
-                weights = np.zeros((rows, columns))
-                weights[row if row < rows else slice(None), side] = 1
+                weights = figure_weights(rows, columns, row, side)
                 places.append((target, row, column))
                 if not hidden_here[row, column]:
                     shown.append(len(figures))
                 elif used[column]:
                     hidden.append(len(figures))
-                figures.append(weights.ravel())
+                figures.append(weights)
     return figures, shown, hidden, places
 
 
