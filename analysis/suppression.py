@@ -308,10 +308,13 @@ def part_mask(
             pinned = _pinned_together(part, rest, hidden, whole_hidden, rest_hidden)
             if pinned is None:
                 return mask
-            more = _cheapest_on_lines(part, hidden, part_in_use, pinned)
-            if more is None:
+            # Hidden as a complement of the pinned figure is, chosen as the
+            # single-table rule chooses one.
+            more = hidden.copy()
+            cost = partial(_complement_cost, with_totals(part), hidden, whole_rows)
+            if not _hide_a_neighbour(more, ~part_in_use, *pinned, cost):
                 return mask  # everything this table can hide is hidden
-            needed[more] = True
+            needed |= more & ~hidden
         forced |= needed
 
 
@@ -404,24 +407,6 @@ def first_pinned(
                 free[k] = True  # no upper bound at all
         if not free[k]:
             return k
-    return None
-
-
-def _cheapest_on_lines(
-    table: np.ndarray, hidden: np.ndarray, in_use: np.ndarray, place: tuple[int, int],
-) -> tuple[int, int] | None:
-    """The shown figure of a table (with its margins) that is cheapest to hide (parts
-    before totals, then the smallest) on a line through ``place``, or failing that
-    anywhere; None if every figure in use is hidden."""
-    full = with_totals(table)
-    open_ = ~hidden & in_use
-    on_lines = np.zeros_like(open_)
-    on_lines[place[0], :] = on_lines[:, place[1]] = True
-    last_row, last_column = hidden.shape[0] - 1, hidden.shape[1] - 1
-    for candidates in (open_ & on_lines, open_):
-        if candidates.any():
-            return min(((int(r), int(c)) for r, c in np.argwhere(candidates)),
-                       key=lambda p: (p[0] == last_row or p[1] == last_column, full[p]))
     return None
 
 
