@@ -90,6 +90,7 @@ class ReliableChangeCounts:
     #: Improved / no reliable change / worse, per gender; None with ``note`` saying why.
     counts: dict[str, list[int]] | None
     note: str | None = None
+    #: Those with a scale score at intake and later, as ``ReliableChangeTable.counted``.
     counted: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def table(self, threshold: int, hidden_sizes: Collection[str] = ()) -> ReliableChangeTable:
