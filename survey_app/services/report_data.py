@@ -357,6 +357,10 @@ def read(filters: ReportFilters, catalogue: Catalogue) -> ReportData:
     )
 
 
+#: The fewest occasions worth a part of the read of its own (see ``_Reader``).
+ROWS_PER_PART = 20_000
+
+
 class _Reader:
     """Runs the report's queries: on a SQLite file, side by side.
 
@@ -370,15 +374,27 @@ class _Reader:
     which each connection would see empty, the parts run one after the other on the
     session's connection.
 
+    A small project's read takes a few milliseconds, less than threads and
+    connections of its own would cost: it is split only with ``ROWS_PER_PART``
+    occasions or more to each part.
+
     As on a single SQLite connection, where every SELECT is a transaction of its
     own, each query sees what was committed when it ran.
     """
 
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
+        self.parts = 1
+        self._occasion_ids = (0, 0)
         url = connection.engine.url
         in_memory = url.database in (None, "", ":memory:") or "mode=memory" in str(url)
-        self.parts = WORKERS if url.get_backend_name() == "sqlite" and not in_memory else 1
+        if url.get_backend_name() != "sqlite" or in_memory or WORKERS < 2:
+            return
+        lowest, highest = connection.execute(
+            sa.select(sa.func.min(Occasion.id), sa.func.max(Occasion.id))).one()
+        if lowest is not None:
+            self._occasion_ids = (lowest, highest)
+            self.parts = max(1, min(WORKERS, (highest - lowest + 1) // ROWS_PER_PART))
 
     def all(self, queries: Sequence[tuple[sa.Executable, Callable[[Sequence[sa.Row]], T]]]
             ) -> list[T]:
@@ -402,17 +418,14 @@ class _Reader:
     def _rows(connection: sa.Connection, statement: sa.Executable) -> Sequence[sa.Row]:
         return connection.execute(statement, execution_options={BINARY_RESULTS: True}).all()
 
-    def id_ranges(self, column: sa.ColumnElement[int]) -> list[sa.ColumnElement[bool]]:
-        """Conditions that split the table of ``column``, its integer primary key,
-        into ``parts`` ranges of about as many ids each."""
+    def occasion_ranges(self) -> list[sa.ColumnElement[bool]]:
+        """Conditions that split the occasions into ``parts`` ranges of about as many
+        ids each."""
         if self.parts == 1:
             return [sa.true()]
-        lowest, highest = self.connection.execute(
-            sa.select(sa.func.min(column), sa.func.max(column))).one()
-        if lowest is None:
-            return [sa.true()]
+        lowest, highest = self._occasion_ids
         bounds = np.linspace(lowest, highest + 1, self.parts + 1).astype(int).tolist()
-        return [sa.and_(column >= low, column < high)
+        return [sa.and_(Occasion.id >= low, Occasion.id < high)
                 for low, high in itertools.pairwise(bounds)]
 
 
@@ -535,7 +548,7 @@ class _OccasionQuery:
             .join(Participant.organisation)
             .outerjoin(Response, Response.occasion_id == Occasion.id)
             .where(ids, *self.filters.participant_conditions())
-            for ids in reader.id_ranges(Occasion.id)
+            for ids in reader.occasion_ranges()
         ]
 
     def parse(self, rows: np.ndarray, participant_ids: np.ndarray) -> _Occasions:
