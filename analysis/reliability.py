@@ -77,43 +77,17 @@ class ReliableChangeTable:
     counted: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass(frozen=True)
-class ReliableChangeCounts:
-    """Reliable change on a scale before suppression: who changed how, per gender.
-    Worked out once; suppressed as often as other tables' hidden sizes require."""
-
-    scale: str
-    items: int
-    alpha: float | None
-    alpha_n: int
-    sd_intake: float | None
-    #: Improved / no reliable change / worse, per gender; None with ``note`` saying why.
-    counts: dict[str, list[int]] | None
-    note: str | None = None
-    #: Those with a scale score at intake and later, as ``ReliableChangeTable.counted``.
-    counted: np.ndarray | None = field(default=None, repr=False, compare=False)
-
-    def table(self, threshold: int, hidden_sizes: Collection[str] = ()) -> ReliableChangeTable:
-        """The shares to publish; ``hidden_sizes`` names the groups (genders and
-        ``TOTAL``) whose size another table of the same participants hides."""
-        groups = None
-        if self.counts is not None:
-            hidden = HiddenMargins(frozenset(hidden_sizes) - {TOTAL},
-                                   everyone=TOTAL in hidden_sizes)
-            groups = shares_by_group(self.counts, len(CATEGORIES), threshold, hidden=hidden)
-        return ReliableChangeTable(self.scale, self.items, self.alpha, self.alpha_n,
-                                   self.sd_intake, groups, self.note, self.counted)
-
-
-def reliable_change_counts(
-    scale: str, answers: ScaleScores | Iterable[ScaleAnswers], min_n: int = MIN_N_FOR_TESTS,
-) -> ReliableChangeCounts:
-    """Who changed reliably on a scale, per gender, before suppression."""
+def reliable_change_table(
+    scale: str, answers: ScaleScores | Iterable[ScaleAnswers], threshold: int,
+    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Collection[str] = (),
+) -> ReliableChangeTable:
+    """Reliable change on a scale per group; ``hidden_sizes`` names the groups (genders
+    and ``TOTAL``) whose size another table of the same participants hides."""
     scores = ScaleScores.of(answers)
     items = scores.intake.shape[1]
     if items < 2:
-        return ReliableChangeCounts(scale, items, None, 0, None, None,
-                                    "a single item: its reliability cannot be estimated")
+        return ReliableChangeTable(scale, items, None, 0, None, None,
+                                   "a single item: its reliability cannot be estimated")
     complete = scores.intake[~np.isnan(scores.intake).any(axis=1)]
     alpha = cronbach_alpha(complete) if len(complete) >= min_n else None
     before = domain_scores(scores.intake)
@@ -122,7 +96,7 @@ def reliable_change_counts(
     if alpha is None or not 0 <= alpha < 1 or not sd:
         note = (f"fewer than {min_n} complete intake answers" if len(complete) < min_n
                 else "the intake answers give no usable reliability or spread")
-        return ReliableChangeCounts(scale, items, alpha, len(complete), sd, None, note)
+        return ReliableChangeTable(scale, items, alpha, len(complete), sd, None, note)
 
     after = domain_scores(scores.latest)
     both = ~np.isnan(before) & ~np.isnan(after)
@@ -134,13 +108,6 @@ def reliable_change_counts(
         gender: np.bincount(category[of_gender[gender]], minlength=len(CATEGORIES)).tolist()
         for gender in GENDERS
     }
-    return ReliableChangeCounts(scale, items, alpha, len(complete), sd, counts, counted=both)
-
-
-def reliable_change_table(
-    scale: str, answers: ScaleScores | Iterable[ScaleAnswers], threshold: int,
-    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Collection[str] = (),
-) -> ReliableChangeTable:
-    """Reliable change on a scale per group; ``hidden_sizes`` names the groups (genders
-    and ``TOTAL``) whose size another table of the same participants hides."""
-    return reliable_change_counts(scale, answers, min_n).table(threshold, hidden_sizes)
+    hidden = HiddenMargins(frozenset(hidden_sizes) - {TOTAL}, everyone=TOTAL in hidden_sizes)
+    groups = shares_by_group(counts, len(CATEGORIES), threshold, hidden=hidden)
+    return ReliableChangeTable(scale, items, alpha, len(complete), sd, groups, counted=both)

@@ -37,12 +37,7 @@ from analysis.movement import (
     movement_breakdown,
     movement_statistics,
 )
-from analysis.reliability import (
-    ReliableChangeCounts,
-    ReliableChangeTable,
-    ScaleScores,
-    reliable_change_counts,
-)
+from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_change_table
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
 from analysis.targets import GroupTarget, TargetResult
 from questionnaires import Catalogue, Item
@@ -230,21 +225,22 @@ def _scales(catalogue: Catalogue) -> dict[str, list[Item]]:
     return scales
 
 
-def reliable_change_on_scales(
-    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, min_n: int = MIN_N_FOR_TESTS,
-) -> list[ReliableChangeCounts]:
-    """Reliable change on the overall scale and on every domain with two or more items,
-    before suppression."""
+def reliable_change_tables(
+    data: ReportData, scored: ScoredAnswers, catalogue: Catalogue, threshold: int,
+    min_n: int = MIN_N_FOR_TESTS, hidden_sizes: Mapping[str, Collection[str]] | None = None,
+) -> list[ReliableChangeTable]:
+    """Reliable change on the overall scale and on every domain with two or more items;
+    ``hidden_sizes`` names, per scale, group sizes another table hides."""
     # Everyone is passed on: without an intake, a participant's intake scores are all
     # missing, which leaves them out of alpha, the spread and the change alike.
-    found = []
+    tables = []
     for scale, items in _scales(catalogue).items():
         columns = [data.column(item.id) for item in items]
-        found.append(reliable_change_counts(
+        tables.append(reliable_change_table(
             scale, ScaleScores(data.gender, scored.intake[:, columns], scored.latest[:, columns]),
-            min_n,
+            threshold, min_n, (hidden_sizes or {}).get(scale, ()),
         ))
-    return found
+    return tables
 
 
 @dataclass(frozen=True)
@@ -315,21 +311,21 @@ def sizes_together(
     attrition's everyone who answered at exit. Each chooses its own complements for a
     small group's size; side by side, the total minus the sizes each shows could give
     it away. So each table takes as hidden every size another table of the same
-    people hides, until none hides one more. Each round suppresses the tables
-    again; who changed reliably is worked out once, before the first.
+    people hides, until none hides one more. All but the domain table's statistics
+    cost little, and are computed again each round.
     """
     data = inputs.data
     answered_exit = progress.answered["exit"] > 0
     domain_people = {domain: ~np.isnan(change) for domain, change in changes.items()}
     observed = [targets.counted_and_reached(d, data, changes) for d in inputs.targets]
-    unsuppressed_reliable = reliable_change_on_scales(data, scored, catalogue, min_n)
     forced: dict[tuple[str, str], set[str]] = defaultdict(set)
     while True:
         domain_sizes = hidden_domain_sizes(
             scores, threshold, {d: forced[("domain", d)] for d in domain_people})
         attrition = attrition_table(progress, threshold, {"exit": forced[("attrition", "exit")]})
-        reliable = [counts.table(threshold, forced[("reliable", counts.scale)])
-                    for counts in unsuppressed_reliable]
+        reliable = reliable_change_tables(
+            data, scored, catalogue, threshold, min_n,
+            {scale: forced[("reliable", scale)] for scale in _scales(catalogue)})
         tables = [(("domain", d), domain_people[d], sizes) for d, sizes in domain_sizes.items()]
         tables.append((("attrition", "exit"), answered_exit,
                        hidden_sizes(attrition.counts["exit"].get, data.gender[answered_exit])))
