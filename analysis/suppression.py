@@ -308,8 +308,8 @@ def part_mask(
             pinned = _pinned_together(part, rest, hidden, whole_hidden, rest_hidden)
             if pinned is None:
                 return mask
-            # Hidden as a complement of the pinned figure is, chosen as the
-            # single-table rule chooses one.
+            # The pinned figure gets a complement, chosen as a single table
+            # chooses one.
             more = hidden.copy()
             cost = partial(_complement_cost, with_totals(part), hidden, whole_rows)
             if not _hide_a_neighbour(more, ~part_in_use, *pinned, cost):
