@@ -57,6 +57,7 @@ from flask import current_app
 from schema import upgrade_quietly
 from timing import best_of
 
+from analysis import suppression
 from questionnaires import Catalogue, packing
 from survey_app import create_app
 from survey_app.evaluator.charts import rendered_charts
@@ -306,7 +307,9 @@ def with_pandas(engine: sa.Engine, scoring: Scoring) -> object:
 
 
 def stegvis_report(catalogue: Catalogue, today: date) -> dict[str, float]:
-    """The report page's work, timed in parts: read, analysis, charts."""
+    """The report page's work, timed in parts: read, analysis, charts; each time as
+    the first report on this data, with nothing remembered from the last."""
+    suppression.forget_audits()
     filters = reporting.ReportFilters(organisations.find("Bench"))
     started = time.perf_counter()
     inputs = reporting.read_inputs(filters, catalogue)
