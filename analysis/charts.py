@@ -194,12 +194,21 @@ def interval_chart(
     return figure
 
 
+#: The monthly chart's groups, in the order of the table beside it.
+MONTHLY_GROUPS = ("woman", "man", "total")
+
+
 def monthly_chart(
     months: tuple[str, ...], series: dict[str, dict[str, dict[str, Cell]]],
     titles: dict[str, str], group_labels: dict[str, str], count_axis: str,
     suppressed_mark: str = "–",
 ) -> Figure:
-    """Per kind (enrolled, exited), women and men per month side by side."""
+    """Per kind (enrolled, exited), women and men per month side by side, and the
+    total of everyone as a line over them.
+
+    The total is often shown where women's or men's figures are hidden: without it,
+    a month whose gender figures are all hidden would look like a month nobody
+    enrolled in. A hidden total leaves a gap in its line, never a point at zero."""
     figure = Figure(figsize=(10, 3.2 * len(series)), layout="constrained")
     # One month axis, labelled once under the last panel.
     axes_list = figure.subplots(len(series), 1, squeeze=False, sharex=True)[:, 0]
@@ -215,6 +224,11 @@ def monthly_chart(
                 if cell.suppressed:
                     axes.text(position + offset, 0, suppressed_mark, ha="center",
                               va="bottom", fontsize=8)
+        totals = [np.nan if cell.suppressed else cell.value
+                  for cell in (per_month[m]["total"] for m in months)]
+        total_style = GROUP_STYLES["total"]
+        axes.plot(positions, totals, color=total_style["color"], marker=total_style["marker"],
+                  markersize=4, linewidth=1, label=group_labels["total"])
         axes.set_title(titles[kind])
         axes.set_ylabel(count_axis)
         # Whole participants from zero up, even in a month with none shown.
@@ -222,9 +236,12 @@ def monthly_chart(
         axes.set_ylim(0, max(1, axes.get_ylim()[1]))
         axes.yaxis.grid(True, linewidth=0.3)
         axes.set_axisbelow(True)
-    # One legend for both panels, above them, where it covers no month's bars.
-    figure.legend(*axes_list[0].get_legend_handles_labels(), loc="outside upper center",
-                  ncols=2, fontsize=8)
+    # One legend for both panels, above them, where it covers no month's bars; in the
+    # table's order, women first.
+    handles = dict(zip(*reversed(axes_list[0].get_legend_handles_labels()), strict=True))
+    names = [group_labels[group] for group in MONTHLY_GROUPS]
+    figure.legend([handles[name] for name in names], names, loc="outside upper center",
+                  ncols=len(names), fontsize=8)
     axes_list[-1].set_xticks(positions, months, rotation=45, ha="right", fontsize=8)
     return figure
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import numpy as np
 import pytest
 
 from analysis import StepObservation, step_distribution
@@ -27,6 +28,7 @@ from analysis.suppression import Cell
 from tests.conftest import drawn_texts
 
 LABELS = StackLabels(step="Steg", share_axis="Andel (%)", hidden="Dolt")
+MONTHLY_GROUPS = {"woman": "Kvinnor", "man": "Män", "total": "Totalt"}
 
 
 def sample(women: int, men: int):
@@ -91,8 +93,31 @@ def test_interval_and_monthly_charts_render_their_words():
     assert months == ("2026-01", "2026-02", "2026-03")
     cells = {m: {"woman": Cell(6), "man": Cell.hidden(), "total": Cell(9)} for m in months}
     text = text_of(render(monthly_chart(months, {"enrolled": cells}, {"enrolled": "Inskrivna"},
-                                        {"woman": "Kvinnor", "man": "Män"}, "Antal"), "svg"))
-    assert "Inskrivna" in text and "–" in text
+                                        MONTHLY_GROUPS, "Antal"), "svg"))
+    for word in ("Inskrivna", "Kvinnor", "Män", "Totalt", "–"):
+        assert word in text
+
+
+def test_the_monthly_chart_draws_the_total_where_women_and_men_are_hidden():
+    # January: 9 enrolled, too few women and men to show apart. February: the total is
+    # hidden too. A month with only its total shown must not look empty, and a hidden
+    # total must not look like nobody.
+    months = ("2026-01", "2026-02", "2026-03")
+    cells = {
+        "2026-01": {"woman": Cell.hidden(), "man": Cell.hidden(), "total": Cell(9)},
+        "2026-02": {"woman": Cell.hidden(), "man": Cell.hidden(), "total": Cell.hidden()},
+        "2026-03": {"woman": Cell(6), "man": Cell(7), "total": Cell(13)},
+    }
+    chart = monthly_chart(months, {"enrolled": cells}, {"enrolled": "Inskrivna"},
+                          MONTHLY_GROUPS, "Antal")
+    assert [text.get_text() for text in chart.legends[0].get_texts()] == [
+        "Kvinnor", "Män", "Totalt"]
+    (total,) = chart.axes[0].lines
+    assert total.get_label() == "Totalt"
+    assert total.get_ydata()[0] == 9 and total.get_ydata()[2] == 13
+    assert np.isnan(total.get_ydata()[1])
+    bars = [patch.get_height() for patch in chart.axes[0].patches]
+    assert bars == [0, 0, 6, 0, 0, 7]  # women's three months, then men's
 
 
 def test_legends_cover_none_of_the_data():
@@ -104,8 +129,7 @@ def test_legends_cover_none_of_the_data():
     figures = [
         interval_chart(rows, {"woman": "Kvinnor", "man": "Män"}, "Förändring"),
         monthly_chart(months, {"enrolled": cells, "exited": cells},
-                      {"enrolled": "Inskrivna", "exited": "Avslutade"},
-                      {"woman": "Kvinnor", "man": "Män"}, "Antal"),
+                      {"enrolled": "Inskrivna", "exited": "Avslutade"}, MONTHLY_GROUPS, "Antal"),
     ]
     for figure in figures:
         figure.canvas.draw()
@@ -129,9 +153,10 @@ def test_charts_beside_swedish_tables_use_a_decimal_comma():
 
 def test_the_monthly_chart_counts_whole_participants_from_zero():
     months = ("2026-01", "2026-02")
-    hidden = {m: {"woman": Cell.hidden(), "man": Cell.hidden(), "total": Cell(3)} for m in months}
+    hidden = {m: {"woman": Cell.hidden(), "man": Cell.hidden(), "total": Cell.hidden()}
+              for m in months}
     chart = monthly_chart(months, {"enrolled": hidden}, {"enrolled": "Inskrivna"},
-                          {"woman": "Kvinnor", "man": "Män"}, "Antal")
+                          MONTHLY_GROUPS, "Antal")
     texts = drawn_texts(render(chart, "svg"))
     ticks = [text for text in texts if text.lstrip("\u2212").replace(".", "").isdigit()]
     assert ticks == ["0", "1"]  # not −0.04 … 0.04 around an empty month
