@@ -26,10 +26,9 @@ from survey_app.services import targets
 from survey_app.services.reporting import EvaluatorReport
 from survey_app.templating import DOMAIN_LABELS, GROUP_LABELS, decimal_mark, svg_data_url
 
-GENDER_GROUPS = ("woman", "man")
-#: Targets are judged on few people (those who exited): where women's or men's share
-#: is hidden, the total still shows how far from the goal the project is.
-TARGET_GROUPS = (*GENDER_GROUPS, "total")
+#: Women, men and everyone: where a small group makes women's or men's figure hidden,
+#: the total still shows how far the project came (or how far from a target's goal).
+CHART_GROUPS = ("woman", "man", "total")
 
 
 def _group_labels() -> dict[str, str]:
@@ -58,7 +57,7 @@ def domains_chart(report: EvaluatorReport) -> Drawing:
     rows = []
     for domain in report.domains.domains:
         points = []
-        for group in GENDER_GROUPS:
+        for group in CHART_GROUPS:
             change = report.domains.rows[domain][group].change
             if change is not None and change.mean is not None:
                 ci = change.mean_ci
@@ -73,7 +72,7 @@ def targets_chart(report: EvaluatorReport) -> Drawing:
     rows = []
     for judged in report.targets:
         points = []
-        for group in TARGET_GROUPS:
+        for group in CHART_GROUPS:
             shown = judged.result.group(group)
             if shown.interval is not None and shown.interval.ci is not None:
                 ci = shown.interval.ci

@@ -174,6 +174,31 @@ def test_domain_change_is_scored_from_the_answers(evaluator_client):
     assert "Närmare arbete eller studier" not in section
 
 
+def test_the_domain_chart_shows_everyone_where_women_and_men_are_hidden(app):
+    # Influence up one step for 12 women and 3 men. The men's 3 is hidden, and the
+    # women's 12 with it (the total less 12 would give the 3): in the table only the
+    # total's change is shown, and the chart must draw it rather than nothing.
+    for gender, count in ((Gender.WOMAN, 12), (Gender.MAN, 3)):
+        for i in range(count):
+            participant = make_participant(f"{gender.value}-{i}", f"{HOME}/Haninge",
+                                           gender=gender,
+                                           enrolled_on=clock.today() - timedelta(days=100))
+            submit_answers(participant, OccasionKind.INTAKE, {"influence": "2"})
+            submit_answers(participant, OccasionKind.FOLLOWUP, {"influence": "3"})
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    page = client.get("/evaluator/").get_data(as_text=True)
+    section = page.split("Förändring per område")[1].split("<img")[0]
+    influence = section.split("Inflytande över sin rehabilitering")[1]
+    assert cells(influence, "Kvinnor")[1] == "–" and cells(influence, "Män")[1] == "–"
+    assert cells(influence, "Totalt")[1].startswith("1,00")
+    charts = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"[^>]* alt="([^"]+)"', page)
+    chart = next(base64.b64decode(data) for data, alt in charts if "varje område" in alt)
+    texts = drawn_texts(chart)
+    assert "Totalt" in texts
+    assert "Kvinnor" not in texts and "Män" not in texts
+
+
 def test_the_monthly_table_gives_gender_not_stated_where_that_hides_nothing_else(app):
     for gender, count in ((Gender.WOMAN, 7), (Gender.MAN, 8), (Gender.NOT_STATED, 6)):
         for i in range(count):
