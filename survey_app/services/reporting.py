@@ -312,13 +312,15 @@ def sizes_together(
     small group's size; side by side, the total minus the sizes each shows could give
     it away. So each table takes as hidden every size another table of the same
     people hides, until none hides one more. All but the domain table's statistics
-    cost little, and are computed again each round.
+    cost little, and are computed again each round; the targets, whose joint
+    suppression asks integer programmes, only when another table's sizes changed.
     """
     data = inputs.data
     answered_exit = progress.answered["exit"] > 0
     domain_people = {domain: ~np.isnan(change) for domain, change in changes.items()}
     observed = [targets.counted_and_reached(d, data, changes) for d in inputs.targets]
     forced: dict[tuple[str, str], set[str]] = defaultdict(set)
+    judged_beside: tuple | None = None  # the other tables' sizes the targets were judged beside
     while True:
         domain_sizes = hidden_domain_sizes(
             scores, threshold, {d: forced[("domain", d)] for d in domain_people})
@@ -332,8 +334,11 @@ def sizes_together(
         tables += [(("reliable", t.scale), t.counted,
                     sizes_hidden_in(t.groups, data.gender[t.counted]))
                    for t in reliable if t.groups is not None and t.counted is not None]
-        results = targets.judged(inputs.targets, observed, data.gender, threshold, min_n,
-                                 [(people, sizes) for _, people, sizes in tables])
+        beside = tuple((key, frozenset(sizes)) for key, _, sizes in tables)
+        if beside != judged_beside:
+            results = targets.judged(inputs.targets, observed, data.gender, threshold, min_n,
+                                     [(people, sizes) for _, people, sizes in tables])
+            judged_beside = beside
         found = [(people, sizes_hidden_in(result.groups, data.gender[people]))
                  for result, (people, _) in zip(results, observed, strict=True)]
         found += [(people, sizes) for _, people, sizes in tables]
