@@ -12,6 +12,7 @@ import matplotlib
 import matplotlib.patches
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from analysis.suppression import Cell
@@ -201,14 +202,16 @@ MONTHLY_GROUPS = ("woman", "man", "total")
 def monthly_chart(
     months: tuple[str, ...], series: dict[str, dict[str, dict[str, Cell]]],
     titles: dict[str, str], group_labels: dict[str, str], count_axis: str,
-    suppressed_mark: str = "–",
+    suppressed_mark: str = "–", hidden_label: str | None = None,
 ) -> Figure:
     """Per kind (enrolled, exited), women and men per month side by side, and the
     total of everyone as a line over them.
 
     The total is often shown where women's or men's figures are hidden: without it,
     a month whose gender figures are all hidden would look like a month nobody
-    enrolled in. A hidden total leaves a gap in its line, never a point at zero."""
+    enrolled in. A hidden total leaves a gap in its line, never a point at zero. A
+    hidden bar is drawn as ``suppressed_mark`` on the axis, which the legend names
+    ``hidden_label``: a downloaded chart stands without the page's explanations."""
     figure = Figure(figsize=(10, 3.2 * len(series)), layout="constrained")
     # One month axis, labelled once under the last panel.
     axes_list = figure.subplots(len(series), 1, squeeze=False, sharex=True)[:, 0]
@@ -240,6 +243,12 @@ def monthly_chart(
     # table's order, women first.
     handles = dict(zip(*reversed(axes_list[0].get_legend_handles_labels()), strict=True))
     names = [group_labels[group] for group in MONTHLY_GROUPS]
+    any_hidden = any(per_month[m][group].suppressed for per_month in series.values()
+                     for m in months for group in ("woman", "man"))
+    if hidden_label is not None and any_hidden:
+        handles[hidden_label] = Line2D([], [], linestyle="none", color="black",
+                                       marker=f"${suppressed_mark}$", markersize=5)
+        names.append(hidden_label)
     figure.legend([handles[name] for name in names], names, loc="outside upper center",
                   ncols=len(names), fontsize=8)
     axes_list[-1].set_xticks(positions, months, rotation=45, ha="right", fontsize=8)

@@ -88,7 +88,7 @@ def targets_chart(report: EvaluatorReport) -> Drawing:
 def monthly(report: EvaluatorReport) -> Drawing:
     titles = {"enrolled": _("Enrolled per month"), "exited": _("Exited per month")}
     return partial(monthly_chart, report.monthly.months, report.monthly.counts, titles,
-                   _group_labels(), _("Participants"))
+                   _group_labels(), _("Participants"), hidden_label=_("Hidden (small groups)"))
 
 
 #: The report's charts, the slowest to draw first: they are drawn side by side in this

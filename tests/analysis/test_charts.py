@@ -109,9 +109,10 @@ def test_the_monthly_chart_draws_the_total_where_women_and_men_are_hidden():
         "2026-03": {"woman": Cell(6), "man": Cell(7), "total": Cell(13)},
     }
     chart = monthly_chart(months, {"enrolled": cells}, {"enrolled": "Inskrivna"},
-                          MONTHLY_GROUPS, "Antal")
+                          MONTHLY_GROUPS, "Antal", hidden_label="Dolt")
+    # A downloaded chart says what its marks for hidden bars mean.
     assert [text.get_text() for text in chart.legends[0].get_texts()] == [
-        "Kvinnor", "Män", "Totalt"]
+        "Kvinnor", "Män", "Totalt", "Dolt"]
     (total,) = chart.axes[0].lines
     assert total.get_label() == "Totalt"
     assert total.get_ydata()[0] == 9 and total.get_ydata()[2] == 13
@@ -131,6 +132,10 @@ def test_legends_cover_none_of_the_data():
         monthly_chart(months, {"enrolled": cells, "exited": cells},
                       {"enrolled": "Inskrivna", "exited": "Avslutade"}, MONTHLY_GROUPS, "Antal"),
     ]
+    # Nothing hidden, nothing to explain.
+    assert "Dolt" not in [text.get_text() for text in monthly_chart(
+        months, {"enrolled": cells}, {"enrolled": "Inskrivna"}, MONTHLY_GROUPS, "Antal",
+        hidden_label="Dolt").legends[0].get_texts()]
     for figure in figures:
         figure.canvas.draw()
         legends = [*figure.legends, *(axes.get_legend() for axes in figure.axes)]
