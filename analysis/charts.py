@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
+from matplotlib.transforms import blended_transform_factory
 
 from analysis.suppression import Cell
 
@@ -157,14 +158,24 @@ def interval_chart(
     rows: list[IntervalRow], group_labels: dict[str, str], axis: str,
     reference: float | None = None, goal_label: str | None = None,
     limits: tuple[float, float] | None = None, decimal_mark: str = ".",
+    groups: tuple[str, ...] | None = None, hidden_label: str | None = None,
+    suppressed_mark: str = "–",
 ) -> Figure:
-    """Estimates with 95 % intervals, a line per row and a marker shape per group."""
+    """Estimates with 95 % intervals, a line per row and a marker shape per group.
+
+    With ``groups``, every row has a place for each of them: a group without a point
+    there is hidden, drawn as ``suppressed_mark`` at the axis' left edge and named
+    ``hidden_label`` in the legend, so that a downloaded chart does not read as
+    though the group were not there at all."""
     figure = Figure(figsize=(9, 0.7 * max(len(rows), 1) + 1.4), layout="constrained")
     axes = figure.subplots()
-    groups = list(dict.fromkeys(p.group for row in rows for p in row.points))
+    drawn = list(dict.fromkeys(p.group for row in rows for p in row.points))
+    shown_groups = list(groups) if groups is not None else drawn
     # First group on top, as in the table beside the chart.
-    offsets = {g: ((len(groups) - 1) / 2 - i) * 0.22 for i, g in enumerate(groups)}
+    offsets = {g: ((len(shown_groups) - 1) / 2 - i) * 0.22 for i, g in enumerate(shown_groups)}
     positions = list(range(len(rows)))[::-1]
+    at_left_edge = blended_transform_factory(axes.transAxes, axes.transData)
+    any_hidden = False
     for position, row in zip(positions, rows, strict=True):
         for point in row.points:
             style = GROUP_STYLES.get(point.group, GROUP_STYLES["total"])
@@ -174,6 +185,12 @@ def interval_chart(
                 error = [[point.value - point.low], [point.high - point.value]]
             axes.errorbar(point.value, y, xerr=error, fmt=style["marker"], color=style["color"],
                           capsize=3, markersize=6, label=group_labels.get(point.group, point.group))
+        drawn_here = {point.group for point in row.points}
+        for group in [g for g in groups or () if g not in drawn_here]:
+            any_hidden = True
+            axes.text(0.01, position + offsets[group], suppressed_mark, transform=at_left_edge,
+                      color=GROUP_STYLES.get(group, GROUP_STYLES["total"])["color"],
+                      ha="left", va="center", fontsize=10)
         if row.goal is not None:
             axes.plot([row.goal, row.goal], [position - 0.4, position + 0.4], color="black",
                       linewidth=2, label=goal_label)
@@ -187,11 +204,22 @@ def interval_chart(
     axes.xaxis.grid(True, linewidth=0.3)
     handles, names = axes.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
-    if unique:
+    # Every group in its order, also one hidden in every row; then the goal.
+    legend = {}
+    for group in shown_groups:
+        label = group_labels.get(group, group)
+        style = GROUP_STYLES.get(group, GROUP_STYLES["total"])
+        legend[label] = unique.pop(label, None) or Line2D(
+            [], [], linestyle="none", marker=style["marker"], color=style["color"])
+    legend |= unique
+    if hidden_label is not None and any_hidden:
+        legend[hidden_label] = Line2D([], [], linestyle="none", color="black",
+                                      marker=f"${suppressed_mark}$", markersize=5)
+    if legend:
         # Above the plot: inside, an interval reaching across the axis has no corner
         # free, and the legend would hide the end of one.
-        figure.legend(unique.values(), unique.keys(), loc="outside upper center",
-                      ncols=len(unique), fontsize=8)
+        figure.legend(legend.values(), legend.keys(), loc="outside upper center",
+                      ncols=len(legend), fontsize=8)
     return figure
 
 

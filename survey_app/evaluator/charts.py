@@ -65,7 +65,8 @@ def domains_chart(report: EvaluatorReport) -> Drawing:
                                             ci.high if ci else None))
         rows.append(IntervalRow(str(DOMAIN_LABELS.get(domain, domain)), tuple(points)))
     return partial(interval_chart, rows, _group_labels(), _("Mean change in score (95 % CI)"),
-                   reference=0.0, decimal_mark=decimal_mark())
+                   reference=0.0, decimal_mark=decimal_mark(), groups=CHART_GROUPS,
+                   hidden_label=_("Hidden (small groups)"))
 
 
 def targets_chart(report: EvaluatorReport) -> Drawing:
@@ -82,7 +83,8 @@ def targets_chart(report: EvaluatorReport) -> Drawing:
                                 goal=100 * judged.definition.goal))
     return partial(interval_chart, rows, _group_labels(),
                    _("Share reaching the target (%, 95 % CI)"), goal_label=_("Goal"),
-                   limits=(0, 100), decimal_mark=decimal_mark())
+                   limits=(0, 100), decimal_mark=decimal_mark(), groups=CHART_GROUPS,
+                   hidden_label=_("Hidden (small groups)"))
 
 
 def monthly(report: EvaluatorReport) -> Drawing:

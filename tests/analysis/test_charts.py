@@ -121,6 +121,23 @@ def test_the_monthly_chart_draws_the_total_where_women_and_men_are_hidden():
     assert bars == [0, 0, 6, 0, 0, 7]  # women's three months, then men's
 
 
+def test_an_interval_chart_marks_a_hidden_group_in_its_place():
+    rows = [IntervalRow("Hälsa", (IntervalPoint("woman", 0.5, 0.1, 0.9),
+                                  IntervalPoint("total", 0.4, 0.2, 0.6))),
+            IntervalRow("Inflytande", (IntervalPoint("total", 0.3, 0.1, 0.5),))]
+    labels = {"woman": "Kvinnor", "man": "Män", "total": "Totalt"}
+    chart = interval_chart(rows, labels, "Förändring", groups=("woman", "man", "total"),
+                           hidden_label="Dolt")
+    # Men hidden in both rows, women in the second: a mark each, men in the legend.
+    assert [text.get_text() for text in chart.legends[0].get_texts()] == [
+        "Kvinnor", "Män", "Totalt", "Dolt"]
+    assert [text.get_text() for text in chart.axes[0].texts] == ["–", "–", "–"]
+    # Without ``groups``, the groups are those drawn, and nothing is marked.
+    plain = interval_chart(rows, labels, "Förändring", hidden_label="Dolt")
+    assert [text.get_text() for text in plain.legends[0].get_texts()] == ["Kvinnor", "Totalt"]
+    assert not plain.axes[0].texts
+
+
 def test_legends_cover_none_of_the_data():
     # Intervals across the whole axis in every row leave the plot no free corner.
     rows = [IntervalRow(f"Område {i}", (IntervalPoint("woman", 0.5, 0.0, 1.0),
