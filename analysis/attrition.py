@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.movement import GENDERS, TOTAL, gender_masks, shown_groups
+from analysis.movement import ALWAYS_SHOWN, GENDERS, TOTAL, gender_masks, shown_groups
 from analysis.suppression import Cell, suppressed_column, suppression_mask
 
 STAGES = ("enrolled", "intake", "followup", "exit")
@@ -57,6 +57,19 @@ class AttritionTable:
     counts: dict[str, dict[str, Cell]]
     #: ``response_rates[kind][group]``: share of occasions due that were answered.
     response_rates: dict[str, dict[str, Cell]]
+
+    @property
+    def total_gives_others(self) -> bool:
+        """Whether the enrolled published show that the total counts people who are
+        neither women nor men. Every table's total less its women and men then gives
+        those few's figures, so protecting them can cost women's or men's figures:
+        readers should be told why. Read from what is published, so saying so reveals
+        nothing the table hides."""
+        enrolled = [self.counts["enrolled"][group] for group in (*ALWAYS_SHOWN, TOTAL)]
+        if any(cell.suppressed for cell in enrolled):
+            return False
+        *genders, total = (cell.value for cell in enrolled)
+        return total > sum(genders)
 
 
 def _rates(answered: list[int], due: list[int], threshold: int) -> list[Cell]:

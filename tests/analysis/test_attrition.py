@@ -53,6 +53,18 @@ def test_another_gender_is_a_group_of_its_own_where_its_size_is_shown():
     assert "not_stated" not in table.groups
 
 
+def test_the_total_gives_the_others_away_only_where_women_men_and_total_are_shown():
+    only_women_and_men = people("woman", 12, 10, 6, 0) + people("man", 8, 8, 5, 0)
+    assert not attrition_table(only_women_and_men, threshold=5).total_gives_others
+    # 12, 8 and 6 of 26: the total less women and men gives the 6.
+    six_others = only_women_and_men + people("other", 6, 6, 0, 0)
+    assert attrition_table(six_others, threshold=5).total_gives_others
+    # 12, 8 and 1 of 21: the men are hidden to protect the one (see
+    # test_stages_by_gender_by_hand), so what the table shows says nothing of others.
+    one_other = only_women_and_men + people("other", 1, 1, 0, 0)
+    assert not attrition_table(one_other, threshold=5).total_gives_others
+
+
 def rated(gender: str, due: int, answered: int) -> list:
     return [
         ParticipantProgress(gender, answered={"intake": int(i < answered)}, due={"intake": 1})

@@ -162,6 +162,28 @@ def test_with_enough_participants_the_figures_tests_and_comparison_appear(app):
     assert "Kvinnor jämfört med män: Cliffs delta" in page
 
 
+def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
+    # Six women and six men each moved up one step and one of another gender moved
+    # down. Enrolled 6, 6, 1 of 13: the one is hidden, and so are the men beside it.
+    explanation = "Totalen minus kvinnor och män ger siffrorna för dem med annat"
+    for i in range(6):
+        answered_steps(f"W{i}", Gender.WOMAN, [2, 3])
+        answered_steps(f"M{i}", Gender.MAN, [2, 3])
+    answered_steps("O0", Gender.OTHER, [3, 2])
+    client = app.test_client()
+    login_as(client, make_user(Role.EVALUATOR, HOME))
+    assert explanation not in client.get("/evaluator/").get_data(as_text=True)
+
+    # Five more of another gender (two moved down, three stayed): enrolled 6, 6, 6 of
+    # 18, all shown, so the total less women and men gives the six. Their moves are
+    # few, so the table hides some of the women's or men's figures and says why.
+    for i in range(1, 6):
+        answered_steps(f"O{i}", Gender.OTHER, [3, 2] if i < 2 else [3, 3])
+    page = client.get("/evaluator/").get_data(as_text=True)
+    assert explanation in page
+    assert "–" in cells(page, "Kvinnor") + cells(page, "Män")
+
+
 def test_domain_change_is_scored_from_the_answers(evaluator_client):
     # Every scale answer in the fixture is "2" at both occasions: no change anywhere.
     page = evaluator_client.get("/evaluator/").get_data(as_text=True)
