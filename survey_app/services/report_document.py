@@ -65,7 +65,10 @@ METHODS = {
     "minimum_n_for_tests": "no test or interval below {min_n} participants",
     "suppression": "cells under the threshold hidden, with complementary cells until no "
                    "hidden cell can be worked out exactly from the published cells and "
-                   "totals (checked for every hidden cell); a group's shares are shown "
+                   "totals (checked for every hidden cell) and the hidden cells of a row "
+                   "or column together never count fewer than the threshold (so the total "
+                   "less women and men, which gives those of another or unstated gender, "
+                   "can hide some of women's or men's figures); a group's shares are shown "
                    "only where its size is, and its means, medians, tests and intervals "
                    "only where all its counts (moved up, unchanged, moved down) are, since "
                    "they can give those counts back; tables of the same participants "
