@@ -164,7 +164,7 @@ def test_with_enough_participants_the_figures_tests_and_comparison_appear(app):
 
 def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
     # Six women and six men each moved up one step and one of another gender moved
-    # down. Enrolled 6, 6, 1 of 13: the one is hidden, and so are the men beside it.
+    # down. Enrolled 6, 6, 1 of 13: the one is hidden, and a 6 beside it with it.
     explanation = "Totalen minus kvinnor och män ger siffrorna för dem med annat"
     for i in range(6):
         answered_steps(f"W{i}", Gender.WOMAN, [2, 3])
@@ -174,9 +174,10 @@ def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
     login_as(client, make_user(Role.EVALUATOR, HOME))
     assert explanation not in client.get("/evaluator/").get_data(as_text=True)
 
-    # Five more of another gender (two moved down, three stayed): enrolled 6, 6, 6 of
-    # 18, all shown, so the total less women and men gives the six. Their moves are
-    # few, so the table hides some of the women's or men's figures and says why.
+    # Five more of another gender, one moving down and four staying: enrolled 6, 6, 6
+    # of 18, all shown, so the total less women and men gives the six. They moved up
+    # 0, stayed 4 and moved down 2 (all under 5), so the movement table hides some of
+    # the women's or men's figures, and says why.
     for i in range(1, 6):
         answered_steps(f"O{i}", Gender.OTHER, [3, 2] if i < 2 else [3, 3])
     page = client.get("/evaluator/").get_data(as_text=True)
