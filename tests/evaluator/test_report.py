@@ -163,26 +163,29 @@ def test_with_enough_participants_the_figures_tests_and_comparison_appear(app):
 
 
 def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
-    # Six women and six men each moved up one step and one of another gender moved
-    # down. Enrolled 6, 6, 1 of 13: the one is hidden, and a 6 beside it with it.
+    # Five women and five men each moved up, stayed and moved down: nothing is small,
+    # so every figure is shown and there is nothing to explain.
     explanation = "Totalen minus kvinnor och män ger siffrorna för dem med annat"
-    for i in range(6):
-        answered_steps(f"W{i}", Gender.WOMAN, [2, 3])
-        answered_steps(f"M{i}", Gender.MAN, [2, 3])
-    answered_steps("O0", Gender.OTHER, [3, 2])
+    moves = {"up": [2, 3], "stayed": [3, 3], "down": [3, 2]}
+    for gender in (Gender.WOMAN, Gender.MAN):
+        for move, steps in moves.items():
+            for i in range(5):
+                answered_steps(f"{gender.value}-{move}-{i}", gender, steps)
     client = app.test_client()
     login_as(client, make_user(Role.EVALUATOR, HOME))
-    assert explanation not in client.get("/evaluator/").get_data(as_text=True)
-
-    # Five more of another gender, one moving down and four staying: enrolled 6, 6, 6
-    # of 18, all shown, so the total less women and men gives the six. They moved up
-    # 0, stayed 4 and moved down 2 (all under 5), so the movement table hides some of
-    # the women's or men's figures, and says why.
-    for i in range(1, 6):
-        answered_steps(f"O{i}", Gender.OTHER, [3, 2] if i < 2 else [3, 3])
     page = client.get("/evaluator/").get_data(as_text=True)
-    assert explanation in page
+    assert "–" not in cells(page, "Kvinnor") + cells(page, "Män")
+    assert explanation not in page
+
+    # Six of another gender: three moved up, three stayed. Enrolled 15, 15 and 6 of
+    # 36, all shown, so the total less women and men gives the six: their 3, 3 and 0
+    # are hidden, and so are some of the women's or men's figures beside them.
+    for move, steps in (("up", moves["up"]), ("stayed", moves["stayed"])):
+        for i in range(3):
+            answered_steps(f"other-{move}-{i}", Gender.OTHER, steps)
+    page = client.get("/evaluator/").get_data(as_text=True)
     assert "–" in cells(page, "Kvinnor") + cells(page, "Män")
+    assert explanation in page
 
 
 def test_domain_change_is_scored_from_the_answers(evaluator_client):
