@@ -60,9 +60,9 @@ class AttritionTable:
 
     @property
     def total_gives_others(self) -> bool:
-        """Whether the enrolled published show that the total counts people who are
+        """Whether the published enrolment shows that the total counts people who are
         neither women nor men. Every table's total less its women and men then gives
-        those few's figures, so protecting them can cost women's or men's figures:
+        their figures, so protecting them can cost women's or men's figures, and
         readers should be told why. Read from what is published, so saying so reveals
         nothing the table hides."""
         enrolled = [self.counts["enrolled"][group] for group in (*ALWAYS_SHOWN, TOTAL)]

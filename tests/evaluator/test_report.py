@@ -180,9 +180,9 @@ def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
     # Six of another gender: three moved up, three stayed. Enrolled 15, 15 and 6 of
     # 36, all shown, so the total less women and men gives the six: their 3, 3 and 0
     # are hidden, and so are some of the women's or men's figures beside them.
-    for move, steps in (("up", moves["up"]), ("stayed", moves["stayed"])):
+    for move in ("up", "stayed"):
         for i in range(3):
-            answered_steps(f"other-{move}-{i}", Gender.OTHER, steps)
+            answered_steps(f"other-{move}-{i}", Gender.OTHER, moves[move])
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "–" in cells(page, "Kvinnor") + cells(page, "Män")
     assert explanation in page
