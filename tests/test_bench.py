@@ -15,6 +15,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
     ("participant_pages.py", ["--requests", "3", "--loads", "1"],
      ["third-party requests: 0", "first contentful paint", "bare Flask route"]),
     ("report_scale.py", ["--sizes", "200"], ["participants"]),
+    ("suppression_cost.py", ["--projects", "1"], ["women vs men"]),
 ])
 def test_benchmark_runs_to_the_end(script: str, arguments: list[str], expected: list[str]) -> None:
     finished = subprocess.run(  # noqa: S603 - our own scripts, fixed arguments
