@@ -211,7 +211,12 @@ def _masks_together(
     for hidden in forced:
         hidden[:, 2] = sizes_hidden
     while True:
-        masks = [suppression_mask(table, threshold, hidden_cells=hidden[:-1, :2],
+        # A group's share, interval and status need both its counts: one hidden breaks
+        # the row, so complements come from a row broken already (``whole_rows``).
+        # Beside a single participant of another gender, women or men keep their
+        # share, rather than both losing it.
+        masks = [suppression_mask(table, threshold, whole_rows=True,
+                                  hidden_cells=hidden[:-1, :2],
                                   hidden_row_totals=hidden[:-1, 2],
                                   hidden_column_totals=hidden[-1, :2],
                                   hidden_grand_total=bool(hidden[-1, 2]))
@@ -279,14 +284,16 @@ def _target_figures(
 def _cheapest_shown(
     tables: list[np.ndarray], masks: list[SuppressionMask], row: int,
 ) -> tuple[int, tuple[int, int]] | None:
-    """The shown figure of a target's table (with its margins) cheapest to hide: in
-    ``row`` (the totals' row when it equals the number of rows) if it has one, else
-    anywhere; counts before sizes, then the smallest. As (target, place)."""
+    """The shown figure of a target's table (with its margins) cheapest to hide:
+    counts before sizes, since hiding a size hides every figure of its group in every
+    target (and with whole rows hidden, a size is often all a row still shows); of
+    each, one in ``row`` (the totals' row when it equals the number of rows) if it
+    has one, else anywhere; then the smallest. As (target, place)."""
     candidates = []
     for target, (table, mask) in enumerate(zip(tables, masks, strict=True)):
         figures = with_totals(table)
         for r, c in np.argwhere(~mask.with_margins()):
-            candidates.append((bool(r != row), bool(c == 2), int(figures[r, c]),
+            candidates.append((bool(c == 2), bool(r != row), int(figures[r, c]),
                                target, (int(r), int(c))))
     if not candidates:
         return None

@@ -73,6 +73,27 @@ def test_other_groups_appear_only_when_they_can_be_shown():
     assert [g.group for g in big.groups] == ["woman", "man", "other", "total"]
 
 
+
+def test_beside_one_participant_of_another_gender_women_or_men_keep_their_share():
+    # 6 of 20 women, 8 of 20 men and the 1 other (who reached it): 15 of 41 in all.
+    result = target_result(people("woman", 6, 14) + people("man", 8, 12)
+                           + people("other", 1, 0), goal=0.3, threshold=5)
+    # By hand. The other's 1, 0 and size 1 are hidden. The total less women and men
+    # would give each back, so each line through them hides one more figure: the
+    # smallest in "reached" (the women's 6); in "not reached" the women's 14, whose
+    # row is broken already, rather than the men's 12, which would break a second
+    # row; among the sizes, again the women's 20. The men keep every figure.
+    women, men = result.group("woman"), result.group("man")
+    assert women.n.suppressed and women.share.suppressed and women.status is None
+    assert (men.n.value, men.share.value, men.status) == (20, 0.4, TargetStatus.MET)
+    assert (result.group("total").n.value, result.group("total").share.value) == (41, 15 / 41)
+    assert result.women_minus_men is None  # the women's share is hidden
+    # Published: 41 in all, 15 reached, the men's 8 of 20. The women and the other,
+    # 21 between them, reached it 7 times: the other's count may be 0 to 7.
+    reached = np.array([True] * 6 + [False] * 14 + [True] * 8 + [False] * 12 + [True])
+    assert outsiders_range(reached[:, None], {(True,), (False,)}, [result],
+                           ("other", (True,))) == (0, 7)
+
 def test_nobody_in_the_denominator_gives_no_figures():
     result = target_result([], 0.3, threshold=5)
     assert all(g.share.suppressed for g in result.groups)
@@ -205,6 +226,8 @@ def outsiders_range(reached, possible, results, figure) -> tuple[float, float]:
                 values.append(round(row.share.value * row.n.value))
     group, wanted = figure
     objective = weights(group, lambda combination: combination == tuple(wanted))
+    if not equations:
+        return 0, math.inf  # nothing published: any count agrees with it
     found = [linprog(sign * objective, A_eq=np.array(equations), b_eq=values,
                      bounds=[(0, None)] * size) for sign in (1, -1)]
     high = math.inf if found[1].status == 3 else math.floor(-found[1].fun + 1e-9)
