@@ -27,10 +27,8 @@ SIZES = (40, 80, 150, 300)
 OTHERS = (0, 1, 2, 4, 8)
 MOVES = np.array([-2, -1, 0, 1, 2, 3])
 MOVE_ODDS = np.array([0.05, 0.15, 0.30, 0.30, 0.15, 0.05])
-
-
-GROUPS = (WOMAN, MAN, TOTAL)
 GOAL = 0.3
+GROUPS = (WOMAN, MAN, TOTAL)
 
 
 class Project(NamedTuple):
