@@ -73,7 +73,6 @@ def test_other_groups_appear_only_when_they_can_be_shown():
     assert [g.group for g in big.groups] == ["woman", "man", "other", "total"]
 
 
-
 def test_beside_one_participant_of_another_gender_women_or_men_keep_their_share():
     # 6 of 20 women, 8 of 20 men and the 1 other (who reached it): 15 of 41 in all.
     result = target_result(people("woman", 6, 14) + people("man", 8, 12)
@@ -93,6 +92,7 @@ def test_beside_one_participant_of_another_gender_women_or_men_keep_their_share(
     reached = np.array([True] * 6 + [False] * 14 + [True] * 8 + [False] * 12 + [True])
     assert outsiders_range(reached[:, None], {(True,), (False,)}, [result],
                            ("other", (True,))) == (0, 7)
+
 
 def test_nobody_in_the_denominator_gives_no_figures():
     result = target_result([], 0.3, threshold=5)
