@@ -14,7 +14,7 @@ from survey_app.evaluator.choices import chosen_filters, chosen_month
 from survey_app.evaluator.forms import ReportFilterForm, RowExportForm
 from survey_app.extensions import db
 from survey_app.i18n import current_language
-from survey_app.services import clock, reporting, row_export
+from survey_app.services import clock, monthly_status, reporting, row_export
 from survey_app.services.monthly_status import status_for
 from survey_app.services.report_document import report_document, status_document
 from survey_app.services.report_tables import Table
@@ -49,7 +49,10 @@ def report() -> Response:
     form, filters = chosen_filters(ReportFilterForm, g.api_token.user, request.args)
     if (refusal := _refusal(form, REPORT_PARAMETERS)) is not None:
         return refusal
-    return jsonify(report_document(reporting.report_for(filters), filters))
+    document = report_document(reporting.report_for(filters), filters)
+    reporting.record_viewed(g.api_token.user, filters, "api")
+    db.session.commit()
+    return jsonify(document)
 
 
 @bp.get("/monthly")
@@ -59,7 +62,10 @@ def monthly() -> Response:
     refusal = _refusal(form, {"organisation", "month"})
     if refusal is not None or month is None:
         return refusal or json_error(400, _("Enter a month like 2026-03."))
-    return jsonify(status_document(status_for(chosen, month), chosen.path))
+    document = status_document(status_for(chosen, month), chosen.path)
+    monthly_status.record_viewed(g.api_token.user, chosen, month, "api")
+    db.session.commit()
+    return jsonify(document)
 
 
 def _rows(table: Table) -> list[dict[str, object]]:

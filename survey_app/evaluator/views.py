@@ -21,7 +21,7 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
-from survey_app.services import api_tokens, clock, reporting, row_export
+from survey_app.services import api_tokens, clock, monthly_status, reporting, row_export
 from survey_app.services.monthly_status import status_for
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
 from survey_app.services.table_files import ExportFile, FileFormat, report_file, status_file
@@ -37,10 +37,17 @@ def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
     return form, filters, reporting.report_for(filters)
 
 
+def _given(filters: reporting.ReportFilters, via: str, **details: str) -> None:
+    """Put the report just made in the audit trail: ``via`` the page, a file or a chart
+    (``details`` say which)."""
+    reporting.record_viewed(current_user, filters, via, **details)
+    db.session.commit()
+
+
 @bp.get("/")
 def report() -> str:
     form, filters, report_data = _chosen_report()
-    return render_template(
+    page = render_template(
         "evaluator/report.html",
         form=form,
         scope=filters.scope,
@@ -56,6 +63,8 @@ def report() -> str:
         tables=report_tables(report_data),
         generated_on=clock.today().isoformat(),
     )
+    _given(filters, "page")
+    return page
 
 
 @bp.get("/export/<name>.<fmt>")
@@ -72,6 +81,7 @@ def export(name: str, fmt: str) -> Response:
     )
     if exported is None:
         abort(404)
+    _given(filters, "file", table=name, format=fmt)
     return _attachment(exported)
 
 
@@ -92,6 +102,8 @@ def monthly() -> tuple[str, int] | str:
     table = None
     if month is not None:
         table = status_table(status_for(chosen, month))
+        monthly_status.record_viewed(current_user, chosen, month, "page")
+        db.session.commit()
     page = render_template("evaluator/monthly.html", form=form, scope=chosen, month=month,
                            table=table, parts=STATUS_PARTS)
     return (page, 400) if form.errors else page
@@ -105,8 +117,11 @@ def monthly_export(fmt: str) -> Response:
     _form, chosen, month = chosen_month(current_user, request.args)
     if month is None:
         abort(404)
-    return _attachment(status_file(status_for(chosen, month), chosen.path, clock.today(),
-                                   FileFormat(fmt), swedish_excel=_for_swedish_excel()))
+    exported = status_file(status_for(chosen, month), chosen.path, clock.today(),
+                           FileFormat(fmt), swedish_excel=_for_swedish_excel())
+    monthly_status.record_viewed(current_user, chosen, month, "file", format=fmt)
+    db.session.commit()
+    return _attachment(exported)
 
 
 @bp.get("/charts/<name>.<fmt>")
@@ -114,8 +129,9 @@ def chart(name: str, fmt: str) -> Response:
     """One chart of the report, as SVG (shown on the page) or PNG; ``?download`` saves it."""
     if name not in CHARTS or fmt not in FORMATS:
         abort(404)
-    _form, _filters, report_data = _chosen_report()
+    _form, filters, report_data = _chosen_report()
     response = Response(render_drawing(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
+    _given(filters, "chart", chart=name, format=fmt)
     if "download" in request.args:
         response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
     return response

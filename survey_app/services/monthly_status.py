@@ -20,8 +20,9 @@ from survey_app.models import (
     Organisation,
     Participant,
     Response,
+    User,
 )
-from survey_app.services import clock, organisations, schedule
+from survey_app.services import audit, clock, organisations, schedule
 
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 OUTCOMES = tuple(outcome.value for outcome in ExitOutcome)
@@ -36,6 +37,12 @@ def is_month(text: str | None) -> bool:
 def status_for(scope: Organisation, month: str) -> StatusReport:
     """The status as this deployment makes it today, with its suppression threshold."""
     return monthly_status(scope, month, clock.today(), current_app.config["SUPPRESSION_THRESHOLD"])
+
+
+def record_viewed(user: User, scope: Organisation, month: str, via: str, **details: str) -> None:
+    """Put a monthly status someone was given in the audit trail, as
+    ``reporting.record_viewed`` does for reports. The caller commits."""
+    audit.record(user, "view_monthly_status", scope, via=via, month=month, **details)
 
 
 def monthly_status(scope: Organisation, month: str, today: date, threshold: int) -> StatusReport:

@@ -41,9 +41,9 @@ from analysis.reliability import ReliableChangeTable, ScaleScores, reliable_chan
 from analysis.statistics import MIN_N_FOR_TESTS, WORKERS, ShareDifference
 from analysis.targets import GroupTarget, TargetResult
 from questionnaires import Catalogue, Item
-from survey_app.models import OccasionKind, Organisation
+from survey_app.models import OccasionKind, Organisation, User
 from survey_app.models.organisation import PATH_SEPARATOR
-from survey_app.services import clock, report_data, schedule, targets
+from survey_app.services import audit, clock, report_data, schedule, targets
 from survey_app.services.report_data import ReportData, ReportFilters
 from survey_app.services.responses import DEFAULT_QUESTIONNAIRE
 
@@ -378,6 +378,17 @@ def report_for(filters: ReportFilters) -> EvaluatorReport:
         current_app.config["SUPPRESSION_THRESHOLD"], clock.today(),
         current_app.config["MIN_N_FOR_TESTS"],
     )
+
+
+def record_viewed(user: User, filters: ReportFilters, via: str, **details: str) -> None:
+    """Put a report someone was given in the audit trail, with the selection it covered.
+
+    Each report is suppressed on its own, so two whose selections differ by a few
+    participants can together show those few; the trail lets an association see who
+    asked for which. ``via`` is how it was given: ``page``, ``file``, ``chart`` or
+    ``api``. The caller commits.
+    """
+    audit.record(user, "view_report", filters.scope, via=via, **details, **filters.narrowing())
 
 
 def analyse(

@@ -137,6 +137,20 @@ def test_answers_only_with_the_permission_and_audited(app, description, evaluato
     assert (event.actor_id, event.details["format"]) == (evaluator.id, "json")
 
 
+def test_reports_and_monthly_statuses_given_are_audited(app, description, evaluator):
+    secret = token_for(evaluator)
+    assert call(app, description, "/api/v1/report", secret, age_band="25-54").status_code == 200
+    assert call(app, description, "/api/v1/monthly", secret, month="2026-03").status_code == 200
+    assert call(app, description, "/api/v1/report", secret, colour="red").status_code == 400
+
+    given = sa.select(AuditEvent).where(AuditEvent.action.startswith("view_"))
+    events = db.session.scalars(given.order_by(AuditEvent.id)).all()
+    assert [(e.action, e.actor_id, e.details) for e in events] == [
+        ("view_report", evaluator.id, {"via": "api", "age_band": "25-54"}),
+        ("view_monthly_status", evaluator.id, {"via": "api", "month": "2026-03"}),
+    ]
+
+
 @pytest.mark.parametrize("header", [None, "Bearer stegvis_nonsense", "Basic dXNlcjpwdw=="])
 def test_without_a_valid_token_nothing_is_read(app, description, evaluator, header):
     headers = {"Authorization": header} if header else {}
@@ -218,7 +232,7 @@ def test_an_evaluator_makes_sees_and_revokes_tokens(app, evaluator):
                 data=form_token(client, "/evaluator/tokens"))
     assert app.test_client().get("/api/v1/report", headers=headers).status_code == 401
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-2:] == ["create_api_token", "revoke_api_token"]
+    assert actions[-3:] == ["create_api_token", "view_report", "revoke_api_token"]
 
 
 def test_nobody_revokes_another_s_token(app, evaluator):
