@@ -255,6 +255,13 @@ def login_as(client: FlaskClient, user: User) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    """A new test client, logged in as ``user``."""
+    client = app.test_client()
+    login_as(client, user)
+    return client
+
+
 def form_token(client: FlaskClient, url: str) -> dict[str, str]:
     return {"csrf_token": csrf_token(client, url)}
 

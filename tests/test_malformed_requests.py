@@ -18,7 +18,7 @@ from werkzeug.routing import MapAdapter
 from survey_app.extensions import db, limiter
 from survey_app.models import Role
 from survey_app.services import api_tokens, clock, links
-from tests.conftest import csrf_token, login_as, make_participant, make_user
+from tests.conftest import csrf_token, login_as, make_participant, make_user, signed_in
 
 FIELD_NAMES = ["answer", "code", "gender", "birth_year", "organisation", "language",
                "prefers_easy_read", "path", "email", "password", "csrf_token", "occupation",
@@ -78,11 +78,9 @@ def targets(app):
     coach_client, admin_client, anonymous = app.test_client(), app.test_client(), app.test_client()
     login_as(coach_client, coach)
     login_as(admin_client, admin)
-    evaluator_client = app.test_client()
-    login_as(evaluator_client, evaluator)
+    evaluator_client = signed_in(app, evaluator)
     # "Start on this tablet" logs its sender out: it gets a client of its own.
-    tablet_client = app.test_client()
-    login_as(tablet_client, coach)
+    tablet_client = signed_in(app, coach)
     person = f"/coach/participants/{participant.id}"
     bearer = {"Authorization": f"Bearer {secret}"}
     posts = [

@@ -11,7 +11,7 @@ from survey_app.admin.views import AUDIT_PAGE_SIZE
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Organisation, Participant, Role, User
 from survey_app.services import audit
-from tests.conftest import PASSWORD, csrf_token, login_as, make_participant, make_user
+from tests.conftest import PASSWORD, csrf_token, make_participant, make_user, signed_in
 
 HOME = "MIA/Östra Södertörn"
 OTHER = "Finsam Väst/Borås"
@@ -24,9 +24,7 @@ def admin(app) -> User:
 
 @pytest.fixture
 def admin_client(app, admin):
-    client = app.test_client()
-    login_as(client, admin)
-    return client
+    return signed_in(app, admin)
 
 
 def organisation(path: str) -> Organisation:
@@ -127,8 +125,7 @@ def test_nobody_changes_their_own_role_or_locks_themselves_out(
 
 def test_a_coach_cannot_reach_user_administration_to_raise_their_role(app):
     coach = make_user(Role.COACH, HOME)
-    client = app.test_client()
-    login_as(client, coach)
+    client = signed_in(app, coach)
     token = csrf_token(client, "/coach/")
     response = client.post(f"/admin/users/{coach.id}", data={
         "csrf_token": token, "role": "admin", "organisation": str(coach.organisation_id),
@@ -228,8 +225,7 @@ def test_bad_renames_are_explained_and_change_nothing(admin_client, name, messag
 
 def test_the_audit_trail_lists_filters_and_keeps_to_the_admins_tree(app, admin_client):
     coach = make_user(Role.COACH, HOME)
-    client = app.test_client()
-    login_as(client, coach)
+    client = signed_in(app, coach)
     ours = make_participant("HAN-0001", f"{HOME}/Haninge", coach=coach)
     client.get(f"/coach/participants/{ours.id}")
     make_participant("BOR-0001", f"{OTHER}/Team", coach=make_user(Role.COACH, OTHER))

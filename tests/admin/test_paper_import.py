@@ -24,7 +24,7 @@ from survey_app.models import (
     Role,
 )
 from survey_app.services import clock, paper_import, reporting
-from tests.conftest import login_as, make_participant, make_user
+from tests.conftest import make_participant, make_user, signed_in
 
 ENROLLED = date(2026, 1, 12)
 SCALE_ITEMS = ["work_ability", "readiness", "health", "influence", "coordination", "knowledge",
@@ -270,8 +270,7 @@ def test_a_file_with_too_many_rows_is_refused_whole(people, monkeypatch, filenam
 
 
 def test_the_empty_file_from_the_page_once_filled_in_imports(app, people):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, "MIA"))
+    client = signed_in(app, make_user(Role.ADMIN, "MIA"))
     page = client.get("/admin/import").get_data(as_text=True)
     assert 'href="/admin/import/template/stegvis/2.xlsx"' in page
     response = client.get("/admin/import/template/stegvis/2.xlsx")
@@ -296,8 +295,7 @@ def test_the_empty_file_from_the_page_once_filled_in_imports(app, people):
 
 
 def test_there_is_no_empty_file_for_a_questionnaire_that_does_not_exist(app, people):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, "MIA"))
+    client = signed_in(app, make_user(Role.ADMIN, "MIA"))
     assert client.get("/admin/import/template/stegvis/99.xlsx").status_code == 404
 
 
@@ -311,8 +309,7 @@ def upload(client, content: bytes, filename: str):
 
 
 def test_an_admin_imports_from_the_page_and_sees_what_happened(app, people):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, "MIA"))
+    client = signed_in(app, make_user(Role.ADMIN, "MIA"))
     response = upload(client, good_file(), "papper.csv")
     assert response.status_code == 200
     assert "10 enkäter från papper.csv importerades" in response.get_data(as_text=True)
@@ -325,8 +322,7 @@ def test_an_admin_imports_from_the_page_and_sees_what_happened(app, people):
 
 
 def test_an_admin_cannot_import_for_participants_outside_their_organisation(app, people):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, "MIA"))
+    client = signed_in(app, make_user(Role.ADMIN, "MIA"))
     response = upload(client, as_csv([intake("BOR-1", "2")]), "papper.csv")
     assert response.status_code == 422
     assert "Det finns ingen deltagare med koden BOR-1." in response.get_data(as_text=True)
@@ -334,8 +330,7 @@ def test_an_admin_cannot_import_for_participants_outside_their_organisation(app,
 
 
 def test_a_huge_upload_gets_a_page_not_a_server_error(app, people):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, "MIA"))
+    client = signed_in(app, make_user(Role.ADMIN, "MIA"))
     response = upload(client, b"x" * (50 * 1024 * 1024), "stor.csv")
     # The test client spools a body this large to a temporary file and only
     # closes it when following redirects.

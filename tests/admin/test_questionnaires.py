@@ -7,7 +7,7 @@ import re
 import pytest
 
 from survey_app.models import OccasionKind, Role
-from tests.conftest import login_as, make_participant, make_user, submit_answers
+from tests.conftest import make_participant, make_user, signed_in, submit_answers
 
 HOME = "MIA/Östra Södertörn"
 OTHER = "Finsam Väst/Borås"
@@ -15,9 +15,7 @@ OTHER = "Finsam Väst/Borås"
 
 @pytest.fixture
 def admin_client(app):
-    client = app.test_client()
-    login_as(client, make_user(Role.ADMIN, HOME))
-    return client
+    return signed_in(app, make_user(Role.ADMIN, HOME))
 
 
 def facts(page: str, heading: str) -> dict[str, str]:

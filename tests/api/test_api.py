@@ -13,7 +13,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from survey_app.extensions import db
 from survey_app.models import ApiToken, AuditEvent, Gender, Role, User
 from survey_app.services import ServiceError, api_tokens, clock, organisations
-from tests.conftest import form_token, login_as, make_user
+from tests.conftest import form_token, make_user, signed_in
 from tests.evaluator.test_report import HOME, answered_steps
 from tests.evaluator.test_report_document import make_cohorts
 
@@ -162,8 +162,7 @@ def test_without_a_valid_token_nothing_is_read(app, description, evaluator, head
 
 
 def test_a_logged_in_browser_is_not_a_token(app, evaluator):
-    client = app.test_client()
-    login_as(client, evaluator)
+    client = signed_in(app, evaluator)
     assert client.get("/api/v1/report").status_code == 401
 
 
@@ -214,8 +213,7 @@ def test_the_description_covers_every_endpoint(app, description):
 
 
 def test_an_evaluator_makes_sees_and_revokes_tokens(app, evaluator):
-    client = app.test_client()
-    login_as(client, evaluator)
+    client = signed_in(app, evaluator)
     response = client.post("/evaluator/tokens", data={
         "name": "Kvartalsrapport i R", "lifetime": "90", **form_token(client, "/evaluator/tokens")})
     page = response.get_data(as_text=True)
@@ -239,8 +237,7 @@ def test_nobody_revokes_another_s_token(app, evaluator):
     token_for(evaluator)
     token = db.session.scalar(sa.select(ApiToken))
     other = make_user(Role.EVALUATOR, HOME, email="annan@example.se")
-    client = app.test_client()
-    login_as(client, other)
+    client = signed_in(app, other)
     response = client.post(f"/evaluator/tokens/{token.id}/revoke",
                            data=form_token(client, "/evaluator/tokens"))
     assert response.status_code == 404
@@ -249,8 +246,7 @@ def test_nobody_revokes_another_s_token(app, evaluator):
 
 
 def test_a_token_needs_a_name_and_a_listed_lifetime(app, evaluator):
-    client = app.test_client()
-    login_as(client, evaluator)
+    client = signed_in(app, evaluator)
     response = client.post("/evaluator/tokens", data={
         "name": " ", "lifetime": "9999", **form_token(client, "/evaluator/tokens")})
     assert response.status_code == 200
@@ -261,8 +257,7 @@ def test_a_token_needs_a_name_and_a_listed_lifetime(app, evaluator):
 
 def test_only_evaluators_make_tokens(app, evaluator):
     coach = make_user(Role.COACH, HOME)
-    client = app.test_client()
-    login_as(client, coach)
+    client = signed_in(app, coach)
     assert client.get("/evaluator/tokens").status_code == 403
     with pytest.raises(ServiceError):
         api_tokens.create(coach, "Mitt skript", 30, clock.now())
@@ -272,12 +267,10 @@ def test_an_admin_revokes_a_user_s_token_but_not_in_another_tree(app, evaluator)
     secret = token_for(evaluator)
     token = db.session.scalar(sa.select(ApiToken))
     url = f"/admin/users/{evaluator.id}/tokens/{token.id}/revoke"
-    elsewhere = app.test_client()
-    login_as(elsewhere, make_user(Role.ADMIN, "Finsam Väst"))
+    elsewhere = signed_in(app, make_user(Role.ADMIN, "Finsam Väst"))
     assert elsewhere.post(url, data=form_token(elsewhere, "/admin/")).status_code == 404
 
-    admin = app.test_client()
-    login_as(admin, make_user(Role.ADMIN, "MIA"))
+    admin = signed_in(app, make_user(Role.ADMIN, "MIA"))
     colleague = make_user(Role.EVALUATOR, HOME, email="kollega@example.se")
     not_theirs = f"/admin/users/{colleague.id}/tokens/{token.id}/revoke"
     assert admin.post(not_theirs, data=form_token(admin, "/admin/")).status_code == 404

@@ -29,9 +29,9 @@ from survey_app.services import clock
 from tests.conftest import (
     BASE_URL,
     csrf_token,
-    login_as,
     make_participant,
     make_user,
+    signed_in,
     submit_answers,
 )
 
@@ -44,9 +44,7 @@ def coach_client(app):
     for subproject in ("Haninge", "Nynäshamn"):
         make_user(Role.EVALUATOR, f"{HOME}/{subproject}")  # creates the subprojects
     make_user(Role.COACH, "Finsam Väst/Borås")
-    client = app.test_client()
-    login_as(client, coach)
-    return client
+    return signed_in(app, coach)
 
 
 def organisation_id(path: str) -> int:

@@ -15,9 +15,9 @@ from survey_app.services import clock
 from tests.conftest import (
     BASE_URL,
     csrf_token,
-    login_as,
     make_participant,
     make_user,
+    signed_in,
     submit_answers,
 )
 from tests.smtp_inbox import free_port, point_mail_at
@@ -28,9 +28,7 @@ HOME = "MIA/Östra Södertörn"
 @pytest.fixture
 def coach_client(app):
     coach = make_user(Role.COACH, HOME)
-    client = app.test_client()
-    login_as(client, coach)
-    return client
+    return signed_in(app, coach)
 
 
 def send_by_email(client, participant: Participant):

@@ -13,7 +13,7 @@ import pytest
 from survey_app.models import Gender, Role
 from survey_app.services import organisations
 from survey_app.services.report_tables import SPSS_SUPPRESSED
-from tests.conftest import login_as, make_user
+from tests.conftest import make_user, signed_in
 from tests.evaluator.test_report import HOME, answered_steps
 from tests.evaluator.test_report_document import make_cohorts
 
@@ -32,9 +32,7 @@ def client(app):
     make_cohorts()  # 18 women and 12 men at HOME/Haninge
     for i in range(7):  # elsewhere: never in this evaluator's files
         answered_steps(f"B{i}", Gender.MAN, [1, 7], org="Finsam Väst/Borås")
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
-    return client
+    return signed_in(app, make_user(Role.EVALUATOR, HOME))
 
 
 def download(client, path: str) -> bytes:

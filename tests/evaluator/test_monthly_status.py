@@ -12,7 +12,7 @@ import pytest
 from survey_app.extensions import db
 from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
 from survey_app.services import clock, enrolment, organisations
-from tests.conftest import login_as, make_participant, make_user, submit_answers
+from tests.conftest import make_participant, make_user, signed_in, submit_answers
 
 HOME = "MIA/Östra Södertörn"
 MONTH = "2026-03"
@@ -44,9 +44,7 @@ def march(app) -> None:
 
 @pytest.fixture
 def client(app, march):
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
-    return client
+    return signed_in(app, make_user(Role.EVALUATOR, HOME))
 
 
 def lines_of(csv_text: str, delimiter: str = ",") -> dict[str, list[str]]:

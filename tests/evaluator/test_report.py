@@ -12,7 +12,7 @@ import pytest
 from survey_app.extensions import db
 from survey_app.models import ExitOutcome, Gender, IncomeSource, OccasionKind, Occupation, Role
 from survey_app.services import clock, enrolment, organisations
-from tests.conftest import drawn_texts, login_as, make_participant, make_user, submit_answers
+from tests.conftest import drawn_texts, make_participant, make_user, signed_in, submit_answers
 
 HOME = "MIA/Östra Södertörn"
 
@@ -41,9 +41,7 @@ def evaluator_client(app):
     for i in range(6):
         answered_steps(f"B{i}", Gender.WOMAN, [1, 7], org="Finsam Väst/Borås")
     evaluator = make_user(Role.EVALUATOR, HOME)
-    client = app.test_client()
-    login_as(client, evaluator)
-    return client
+    return signed_in(app, evaluator)
 
 
 def cells(page: str, label: str) -> list[str]:
@@ -149,8 +147,7 @@ def test_with_enough_participants_the_figures_tests_and_comparison_appear(app):
     for gender, moves in ((Gender.WOMAN, women), (Gender.MAN, men)):
         for i, move in enumerate(moves):
             answered_steps(f"{gender.value}{i}", gender, [3, 3 + move])
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
     # One decimal in the table: 0,35 is shown as 0,4.
     assert cells(page, "Kvinnor") == ["20", "0,4", "0,5", "50\xa0%", "25\xa0%", "25\xa0%"]
@@ -171,8 +168,7 @@ def test_the_report_says_why_women_or_men_lose_figures_to_a_few_others(app):
         for move, steps in moves.items():
             for i in range(5):
                 answered_steps(f"{gender.value}-{move}-{i}", gender, steps)
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "–" not in cells(page, "Kvinnor") + cells(page, "Män")
     assert explanation not in page
@@ -211,8 +207,7 @@ def test_the_domain_chart_shows_everyone_where_women_and_men_are_hidden(app):
                                            enrolled_on=clock.today() - timedelta(days=100))
             submit_answers(participant, OccasionKind.INTAKE, {"influence": "2"})
             submit_answers(participant, OccasionKind.FOLLOWUP, {"influence": "3"})
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
     section = page.split("Förändring per område")[1].split("<img")[0]
     influence = section.split("Inflytande över sin rehabilitering")[1]
@@ -232,8 +227,7 @@ def test_the_monthly_table_gives_gender_not_stated_where_that_hides_nothing_else
     for gender, count in ((Gender.WOMAN, 7), (Gender.MAN, 8), (Gender.NOT_STATED, 6)):
         for i in range(count):
             make_participant(f"{gender.value[0].upper()}{i}", f"{HOME}/Haninge", gender=gender)
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
 
     def enrolled_this_month() -> dict[str, str]:
         page = client.get("/evaluator/").get_data(as_text=True)
@@ -257,8 +251,7 @@ def test_the_monthly_table_never_adds_up_to_a_count_attrition_hides(app):
             for i in range(count):
                 make_participant(f"{gender.value[:2].upper()}{month:%m}{i}", f"{HOME}/Haninge",
                                  gender=gender, enrolled_on=month)
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
 
     def monthly_headings() -> list[str]:
         page = client.get("/evaluator/").get_data(as_text=True)
@@ -289,8 +282,7 @@ def test_the_monthly_exits_never_add_up_to_a_count_a_target_hides(app):
                 today=clock.today(),
                 circumstances=enrolment.Circumstances(Occupation.WORK, IncomeSource.SALARY))
     db.session.commit()
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
     work = page.split("Går vidare till arbete eller studier")[1]
     assert cells(work, "Kvinnor")[0] == "–" and cells(work, "Män")[0] == "6"

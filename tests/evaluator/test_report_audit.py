@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Role, User
 from survey_app.services import organisations
-from tests.conftest import login_as, make_user
+from tests.conftest import make_user, signed_in
 from tests.evaluator.test_report import HOME
 from tests.evaluator.test_report_document import make_cohorts
 
@@ -25,9 +25,7 @@ def evaluator(app) -> User:
 
 @pytest.fixture
 def client(app, evaluator):
-    client = app.test_client()
-    login_as(client, evaluator)
-    return client
+    return signed_in(app, evaluator)
 
 
 def recorded(action: str = "view_report") -> list[AuditEvent]:
@@ -90,13 +88,11 @@ def test_the_monthly_status_is_recorded_with_its_month(client):
 def test_only_administrators_of_the_tree_read_who_was_given_which_report(app, client):
     client.get("/evaluator/", query_string={"age_band": "55-64"})
 
-    own = app.test_client()
-    login_as(own, make_user(Role.ADMIN, "MIA"))
+    own = signed_in(app, make_user(Role.ADMIN, "MIA"))
     page = own.get("/admin/audit?action=view_report").get_data(as_text=True)
     assert "view_report" in page
     assert "age_band: 55-64" in page
 
-    far = app.test_client()
-    login_as(far, make_user(Role.ADMIN, "Finsam Väst"))
+    far = signed_in(app, make_user(Role.ADMIN, "Finsam Väst"))
     page = far.get("/admin/audit").get_data(as_text=True)
     assert "view_report" not in page

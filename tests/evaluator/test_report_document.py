@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from survey_app.models import Gender, Role
 from survey_app.services import clock
-from tests.conftest import login_as, make_user
+from tests.conftest import make_user, signed_in
 from tests.evaluator.test_report import HOME, answered_steps, cells, monthly_figures
 
 
@@ -69,8 +69,7 @@ def test_the_json_report_has_the_documented_shape_and_hides_small_cells(app, run
 
 def test_the_deployment_sets_the_threshold_and_the_minimum_for_tests(app, runner):
     make_cohorts()  # 18 women, 12 men
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     app.config.update(SUPPRESSION_THRESHOLD=13, MIN_N_FOR_TESTS=20)
     document = report(runner)
     assert (document["suppression_threshold"], document["minimum_n_for_tests"]) == (13, 20)
@@ -109,8 +108,7 @@ def test_the_period_filter_keeps_only_those_enrolled_in_it(app, runner, tmp_path
 
 def test_the_page_filters_by_period_too(app):
     make_cohorts()
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     since = (clock.today() - timedelta(days=120)).isoformat()
     page = client.get(f"/evaluator/?enrolled_from={since}").get_data(as_text=True)
     assert cells(page, "Kvinnor")[0] == "12"
@@ -172,8 +170,7 @@ def test_breakdown_by_year_of_enrolment(app, runner):
     assert second["improved"]["women"]["value"] == 7 / 12
     assert second["improved"]["men"]["value"] == 0.5
     assert years[str(this_year)]["n"] == {"value": None, "suppressed": True}
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "Andel som gått upp, efter inskrivningsår" in page
     assert cells(page, str(this_year - 2)) == ["24", "42\u00a0%", "58\u00a0%"]
@@ -245,8 +242,7 @@ def test_the_transitions_and_months_are_the_figures_on_the_page(app, runner):
     for i in range(6):
         answered_steps(f"V{i}", Gender.WOMAN, [1, 3])
     document = report(runner)
-    client = app.test_client()
-    login_as(client, make_user(Role.EVALUATOR, HOME))
+    client = signed_in(app, make_user(Role.EVALUATOR, HOME))
     page = client.get("/evaluator/").get_data(as_text=True)
 
     def on_page(figure: dict) -> str:

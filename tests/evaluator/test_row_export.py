@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Gender, OccasionKind, Role, User
 from survey_app.services import clock, enrolment
-from tests.conftest import form_token, login_as, make_participant, make_user, submit_answers
+from tests.conftest import form_token, make_participant, make_user, signed_in, submit_answers
 
 HOME = "MIA/Haninge"
 ENROLLED = clock.today() - timedelta(days=120)
@@ -52,9 +52,7 @@ def permitted(app, people):
     evaluator = make_user(Role.EVALUATOR, HOME)
     evaluator.may_export_rows = True
     db.session.commit()
-    client = app.test_client()
-    login_as(client, evaluator)
-    return client
+    return signed_in(app, evaluator)
 
 
 def download(client, **arguments) -> bytes:
@@ -169,8 +167,7 @@ def test_another_organisation_is_not_there(permitted):
 
 def test_without_the_permission_there_is_no_row_export(app, people):
     evaluator = make_user(Role.EVALUATOR, HOME)
-    client = app.test_client()
-    login_as(client, evaluator)
+    client = signed_in(app, evaluator)
     assert client.get("/evaluator/answers").status_code == 403
     assert client.get("/evaluator/answers/download?file=csv").status_code == 403
     assert "/evaluator/answers" not in client.get("/evaluator/monthly").get_data(as_text=True)
@@ -188,10 +185,8 @@ def test_an_admin_grants_and_revokes_the_permission_and_both_are_audited(app, pe
     evaluator = make_user(Role.EVALUATOR, HOME)
     coach = make_user(Role.COACH, HOME)
     admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
-    admin_client = app.test_client()
-    login_as(admin_client, admin)
-    evaluator_client = app.test_client()
-    login_as(evaluator_client, evaluator)
+    admin_client = signed_in(app, admin)
+    evaluator_client = signed_in(app, evaluator)
 
     edit(admin_client, evaluator, may_export_rows="y")
     assert evaluator_client.get("/evaluator/answers").status_code == 200

@@ -25,9 +25,9 @@ from survey_app.services import clock, enrolment
 from tests.conftest import (
     csrf_token,
     drawn_texts,
-    login_as,
     make_participant,
     make_user,
+    signed_in,
     submit_answers,
 )
 
@@ -159,8 +159,7 @@ def test_bad_target_files_are_refused_with_the_reason(app, runner, tmp_path, yam
 
 def test_an_admin_changes_goals_and_the_report_follows(app, runner, cohort):
     admin = make_user(Role.ADMIN, HOME)
-    client = app.test_client()
-    login_as(client, admin)
+    client = signed_in(app, admin)
     home = db.session.get(type(admin.organisation), admin.organisation_id)
     url = f"/admin/organisations/{home.id}/targets"
     page = client.get(url).get_data(as_text=True)
@@ -183,8 +182,7 @@ def test_an_admin_changes_goals_and_the_report_follows(app, runner, cohort):
 
 def test_the_report_page_shows_targets_with_intervals(app, cohort):
     evaluator = make_user(Role.EVALUATOR, HOME)
-    client = app.test_client()
-    login_as(client, evaluator)
+    client = signed_in(app, evaluator)
     page = client.get("/evaluator/").get_data(as_text=True)
     assert "Projektmål" in page and "Går vidare till arbete eller studier" in page
     # 6 of 12 women, Wilson interval; no line break inside a percentage.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import Occasion, Response, ResponseMode, Role
 from survey_app.services import clock
-from tests.conftest import csrf_token, login_as, make_participant, make_user
+from tests.conftest import csrf_token, make_participant, make_user, signed_in
 from tests.participant.test_flow import answer, issue_link, saved_answers
 
 
@@ -21,8 +21,7 @@ def coach(app):
 
 
 def code_for(app, coach, participant) -> str:
-    staff = app.test_client()
-    login_as(staff, coach)
+    staff = signed_in(app, coach)
     url = f"/coach/participants/{participant.id}"
     page = staff.post(f"{url}/tablet-code", data={"csrf_token": csrf_token(staff, url)})
     assert page.status_code == 200
@@ -164,8 +163,7 @@ def test_after_sending_on_a_tablet_the_thanks_page_asks_for_it_back(app, client,
 
 def test_start_on_this_tablet_is_a_tablet_session_too(app, coach):
     participant = make_participant(coach=coach)
-    tablet = app.test_client()
-    login_as(tablet, coach)
+    tablet = signed_in(app, coach)
     url = f"/coach/participants/{participant.id}"
     started = tablet.post(f"{url}/tablet", data={"csrf_token": csrf_token(tablet, url)})
     page = tablet.get(started.headers["Location"]).get_data(as_text=True)
