@@ -38,8 +38,9 @@ def test_a_report_page_is_recorded_with_who_asked_and_the_selection(client, eval
     response = client.get("/evaluator/", query_string={
         "organisation": haninge.id, "age_band": "25-54", "enrolled_from": "2025-01-01"})
     assert response.status_code == 200
-    assert "Vilka rapporter du tar fram, och med vilka urval, skrivs i granskningsloggen." \
-        in response.get_data(as_text=True)  # the evaluator is told
+    page = response.get_data(as_text=True)  # the evaluator is told, and warned
+    assert "Vilka rapporter du tar fram, och med vilka urval, skrivs i granskningsloggen." in page
+    assert "Publicera inte sådana par." in page
 
     [event] = recorded()
     assert (event.actor_id, event.organisation_id) == (evaluator.id, haninge.id)
