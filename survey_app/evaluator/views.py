@@ -21,6 +21,7 @@ from survey_app.extensions import db
 from survey_app.form_actions import REFUSED, carry_out
 from survey_app.forms import ActionForm
 from survey_app.i18n import current_language
+from survey_app.models import Organisation
 from survey_app.services import api_tokens, clock, monthly_status, reporting, row_export
 from survey_app.services.monthly_status import status_for
 from survey_app.services.report_tables import STATUS_PARTS, report_tables, status_table
@@ -37,10 +38,16 @@ def _chosen_report() -> tuple[ReportFilterForm, reporting.ReportFilters,
     return form, filters, reporting.report_for(filters)
 
 
-def _given(filters: reporting.ReportFilters, via: str, **details: str) -> None:
+def _report_given(filters: reporting.ReportFilters, via: str, **details: str) -> None:
     """Put the report just made in the audit trail: ``via`` the page, a file or a chart
     (``details`` say which)."""
     reporting.record_viewed(current_user, filters, via, **details)
+    db.session.commit()
+
+
+def _status_given(scope: Organisation, month: str, via: str, **details: str) -> None:
+    """Put the monthly status just made in the audit trail, as ``_report_given``."""
+    monthly_status.record_viewed(current_user, scope, month, via, **details)
     db.session.commit()
 
 
@@ -63,7 +70,7 @@ def report() -> str:
         tables=report_tables(report_data),
         generated_on=clock.today().isoformat(),
     )
-    _given(filters, "page")
+    _report_given(filters, "page")
     return page
 
 
@@ -81,7 +88,7 @@ def export(name: str, fmt: str) -> Response:
     )
     if exported is None:
         abort(404)
-    _given(filters, "file", table=name, format=fmt)
+    _report_given(filters, "file", table=name, format=fmt)
     return _attachment(exported)
 
 
@@ -102,8 +109,7 @@ def monthly() -> tuple[str, int] | str:
     table = None
     if month is not None:
         table = status_table(status_for(chosen, month))
-        monthly_status.record_viewed(current_user, chosen, month, "page")
-        db.session.commit()
+        _status_given(chosen, month, "page")
     page = render_template("evaluator/monthly.html", form=form, scope=chosen, month=month,
                            table=table, parts=STATUS_PARTS)
     return (page, 400) if form.errors else page
@@ -119,8 +125,7 @@ def monthly_export(fmt: str) -> Response:
         abort(404)
     exported = status_file(status_for(chosen, month), chosen.path, clock.today(),
                            FileFormat(fmt), swedish_excel=_for_swedish_excel())
-    monthly_status.record_viewed(current_user, chosen, month, "file", format=fmt)
-    db.session.commit()
+    _status_given(chosen, month, "file", format=fmt)
     return _attachment(exported)
 
 
@@ -131,7 +136,7 @@ def chart(name: str, fmt: str) -> Response:
         abort(404)
     _form, filters, report_data = _chosen_report()
     response = Response(render_drawing(CHARTS[name](report_data), fmt), mimetype=FORMATS[fmt])
-    _given(filters, "chart", chart=name, format=fmt)
+    _report_given(filters, "chart", chart=name, format=fmt)
     if "download" in request.args:
         response.headers["Content-Disposition"] = f'attachment; filename="stegvis-{name}.{fmt}"'
     return response
