@@ -40,7 +40,7 @@ def test_a_report_page_is_recorded_with_who_asked_and_the_selection(client, eval
     assert response.status_code == 200
     page = response.get_data(as_text=True)  # the evaluator is told, and warned
     assert "Vilka rapporter du tar fram, och med vilka urval, skrivs i granskningsloggen." in page
-    assert "Publicera inte sådana par." in page
+    assert "Publicera inte en rapport tillsammans med rapporter om dess delar" in page
 
     [event] = recorded()
     assert (event.actor_id, event.organisation_id) == (evaluator.id, haninge.id)
