@@ -390,8 +390,12 @@ class _Reader:
         in_memory = url.database in (None, "", ":memory:") or "mode=memory" in str(url)
         if url.get_backend_name() != "sqlite" or in_memory or WORKERS < 2:
             return
-        lowest, highest = connection.execute(
-            sa.select(sa.func.min(Occasion.id), sa.func.max(Occasion.id))).one()
+        # Each in a subquery of its own, which SQLite answers from one end of the
+        # primary key; asked in one SELECT, it reads every occasion (40 ms of 680 000).
+        lowest, highest = connection.execute(sa.select(
+            sa.select(sa.func.min(Occasion.id)).scalar_subquery(),
+            sa.select(sa.func.max(Occasion.id)).scalar_subquery(),
+        )).one()
         if lowest is not None:
             self._occasion_ids = (lowest, highest)
             self.parts = max(1, min(WORKERS, (highest - lowest + 1) // ROWS_PER_PART))
