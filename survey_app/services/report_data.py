@@ -391,7 +391,7 @@ class _Reader:
         if url.get_backend_name() != "sqlite" or in_memory or WORKERS < 2:
             return
         # Each in a subquery of its own, which SQLite answers from one end of the
-        # primary key; asked in one SELECT, it reads every occasion (40 ms of 680 000).
+        # primary key; asked in one SELECT, it reads every occasion (40 ms for 680 000).
         lowest, highest = connection.execute(sa.select(
             sa.select(sa.func.min(Occasion.id)).scalar_subquery(),
             sa.select(sa.func.max(Occasion.id)).scalar_subquery(),
